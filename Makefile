@@ -1,0 +1,72 @@
+# One task list for people and CI. `make serve` and `make test` set everything up first.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.requirements-installed
+HOST    ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: readme-images help setup system-deps serve generate check build publish test lint format schema freeze clean
+
+help:
+	@echo "make serve     set up (first run) and serve the site on http://$(HOST) with live reload"
+	@echo "make test      set up (first run) and run every test"
+	@echo "make check     validate inventory.yml"
+	@echo "make generate  regenerate docs/generated/ from inventory.yml"
+	@echo "make build     generate, then mkdocs build --strict into site/"
+	@echo "make publish   mkdocs gh-deploy"
+	@echo "make lint      ruff check and format check"
+	@echo "make schema    re-export schema/inventory.schema.json from the models"
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+system-deps:
+	scripts/install-system-deps.sh graphviz
+
+setup: $(STAMP) system-deps
+
+serve: setup
+	$(VENV)/bin/mkdocs serve --livereload --dev-addr $(HOST)
+
+generate: setup
+	$(PY) -m generator build
+
+check: setup
+	$(PY) -m generator check
+
+build: setup
+	$(PY) -m generator build
+	RPA_GENERATE=0 $(VENV)/bin/mkdocs build --strict
+
+publish: build
+	$(VENV)/bin/mkdocs gh-deploy --force
+
+test: setup
+	scripts/install-system-deps.sh graphviz chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+schema: setup
+	$(PY) -m generator schema
+
+freeze: setup
+	$(PY) -m pip freeze
+
+clean:
+	rm -rf site docs/generated .cache test-artifacts
+
+readme-images: generate
+	cp docs/generated/diagrams/overview.png assets/readme/overview.png

@@ -1,0 +1,1 @@
+"""Generate diagrams, tables and configuration snippets from inventory.yml."""

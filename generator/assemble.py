@@ -1,0 +1,184 @@
+"""Combine component fragments into endpoints.yml and Helm values for a selection.
+
+Within one component, later layers override earlier ones (component, then
+variant, then cloud offering). Across components nothing may override: two
+parts setting the same key differently is a conflict the validator reports.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Path
+from .model import Component, EnvVar, Fragment, Inventory
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a user deploys: one cloud, a set of components, a variant per component."""
+
+    cloud: str
+    enabled: frozenset[str]
+    variants: tuple[tuple[str, str], ...] = ()
+
+    def variant(self, component_id: str) -> str | None:
+        return dict(self.variants).get(component_id)
+
+
+@dataclass
+class Layer:
+    """One fragment plus where it sits in the inventory (for error lines)."""
+
+    fragment: Fragment
+    path: Path
+
+
+@dataclass
+class Assembled:
+    endpoints: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+
+
+class Conflict(Exception):
+    def __init__(self, path: tuple[str, ...], first: str, second: str):
+        self.path = path
+        self.first = first
+        self.second = second
+        super().__init__(f"{'.'.join(path)}: set by both {first} and {second}")
+
+
+def override(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep merge where `top` wins (maps merge, everything else replaces, as Helm does)."""
+    out = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = override(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def combine(
+    base: dict[str, Any],
+    top: Mapping[str, Any],
+    owners: dict[tuple[str, ...], str],
+    owner: str,
+    prefix: tuple[str, ...] = (),
+) -> None:
+    """Deep merge across components: equal values are fine, different ones conflict."""
+    for key, value in top.items():
+        here = (*prefix, key)
+        if key not in base:
+            base[key] = copy.deepcopy(value)
+            owners[here] = owner
+        elif isinstance(base[key], dict) and isinstance(value, Mapping):
+            combine(base[key], value, owners, owner, here)
+        elif isinstance(base[key], list) and isinstance(value, list):
+            base[key].extend(item for item in copy.deepcopy(value) if item not in base[key])
+        elif base[key] != value:
+            raise Conflict(here, owners.get(here, "another component"), owner)
+
+
+def layers(inv: Inventory, index: int, cloud: str, variant: str | None) -> list[Layer]:
+    """The fragments of component `index` on `cloud`, most general first."""
+    comp = inv.components[index]
+    base: Path = ("components", index)
+    out = [Layer(comp.config, (*base, "config"))]
+    for v_index, var in enumerate(comp.variants):
+        if var.id == (variant or comp.variants[0].id):
+            out.append(Layer(var.config, (*base, "variants", v_index, "config")))
+    if cloud in comp.offerings:
+        out.append(Layer(comp.offerings[cloud].config, (*base, "offerings", cloud, "config")))
+    return out
+
+
+def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | None) -> Fragment:
+    """One component's own configuration on one cloud, layers resolved."""
+    endpoints: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    args: list[str] = []
+    env: dict[str, EnvVar] = {}
+    for layer in layers(inv, index, cloud, variant):
+        endpoints = override(endpoints, layer.fragment.endpoints)
+        values = override(values, layer.fragment.values)
+        args.extend(a for a in layer.fragment.args if a not in args)
+        for var in layer.fragment.env:
+            env[var.name] = var
+    return Fragment(endpoints=endpoints, values=values, args=args, env=list(env.values()))
+
+
+def selected_components(inv: Inventory, selection: Selection) -> list[tuple[int, Component]]:
+    return [(i, c) for i, c in enumerate(inv.components) if c.id in selection.enabled]
+
+
+def assemble(inv: Inventory, selection: Selection) -> Assembled:
+    """Merge the selected components into one configuration; raises Conflict."""
+    out = Assembled()
+    endpoint_owners: dict[tuple[str, ...], str] = {}
+    value_owners: dict[tuple[str, ...], str] = {}
+    env_owner: dict[str, tuple[str, EnvVar]] = {}
+    for index, comp in selected_components(inv, selection):
+        frag = component_fragment(inv, index, selection.cloud, selection.variant(comp.id))
+        combine(out.endpoints, frag.endpoints, endpoint_owners, comp.id)
+        combine(out.values, frag.values, value_owners, comp.id)
+        out.args.extend(frag.args)
+        for var in frag.env:
+            if var.name in env_owner:
+                first, known = env_owner[var.name]
+                if known != var:
+                    raise Conflict(("env", var.name), first, comp.id)
+                continue
+            env_owner[var.name] = (comp.id, var)
+            out.env.append(var)
+    out.values = helm_values(inv, out)
+    return out
+
+
+def helm_values(inv: Inventory, parts: Assembled) -> dict[str, Any]:
+    """Lay the merged parts onto the rasa chart 2.x layout."""
+    values = copy.deepcopy(parts.values)
+    rasa = values.setdefault("rasa", {})
+    if parts.endpoints:
+        rasa.setdefault("settings", {})["endpoints"] = copy.deepcopy(parts.endpoints)
+    if parts.args:
+        rasa["additionalArgs"] = list(parts.args)
+    env = [helm_env(inv, var) for var in parts.env if not var.set_by_chart]
+    if env:
+        rasa["additionalEnv"] = env
+    return values
+
+
+def helm_env(inv: Inventory, var: EnvVar) -> dict[str, Any]:
+    if var.secret:
+        ref = {"name": inv.rasa.kubernetes_secret, "key": var.secret_key or var.name}
+        return {"name": var.name, "valueFrom": {"secretKeyRef": ref}}
+    return {"name": var.name, "value": var.example or ""}
+
+
+def default_selection(inv: Inventory, cloud: str) -> Selection:
+    enabled = frozenset(c.id for c in inv.components if c.required or c.default_enabled)
+    return Selection(cloud=cloud, enabled=enabled)
+
+
+def single(inv: Inventory, cloud: str, component_id: str, variant: str | None = None) -> Selection:
+    variants = ((component_id, variant),) if variant else ()
+    return Selection(cloud=cloud, enabled=frozenset({component_id}), variants=variants)
+
+
+def all_selections(inv: Inventory, cloud: str) -> Iterator[Selection]:
+    """Every combination of optional parts and variants (the configurator's space)."""
+    required = [c.id for c in inv.components if c.required]
+    optional = [c.id for c in inv.components if not c.required]
+    with_variants = [c for c in inv.components if len(c.variants) > 1]
+    variant_choices = [[(c.id, v.id) for v in c.variants] for c in with_variants]
+    for switches in itertools.product([False, True], repeat=len(optional)):
+        enabled = frozenset(required + [cid for cid, on in zip(optional, switches, strict=True) if on])
+        for choice in itertools.product(*variant_choices):
+            picked = tuple(pair for pair in choice if pair[0] in enabled)
+            yield Selection(cloud=cloud, enabled=enabled, variants=picked)

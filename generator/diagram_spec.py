@@ -1,0 +1,115 @@
+"""What each diagram shows, as plain data (inventory -> DiagramSpec).
+
+The drawing itself happens in `diagrams/draw.py`, which turns a spec into
+Graphviz source with the `diagrams` library; keeping the spec pure makes it
+testable without Graphviz and makes the cache key obvious.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Inventory
+
+OVERVIEW = "overview"
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    id: str
+    name: str
+    product: str | None
+    icon: str
+    required: bool
+    href: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    source: str
+    target: str
+    label: str
+    protocol: str
+    optional: bool
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    id: str
+    label: str
+    nodes: tuple[NodeSpec, ...]
+
+
+@dataclass(frozen=True)
+class DiagramSpec:
+    id: str
+    title: str
+    clusters: tuple[ClusterSpec, ...]
+    edges: tuple[EdgeSpec, ...]
+
+    def nodes(self) -> list[NodeSpec]:
+        return [n for c in self.clusters for n in c.nodes]
+
+
+def diagram_ids(inv: Inventory) -> list[str]:
+    return [OVERVIEW] + [c.id for c in inv.clouds]
+
+
+def component_href(component_id: str) -> str:
+    """Link target relative to the site root; the embedder adds the prefix."""
+    return f"components.html#{component_id}"
+
+
+def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
+    """The overview (cloud-neutral icons) or one cloud's diagram."""
+    cloud = None if diagram_id == OVERVIEW else inv.cloud(diagram_id)
+    clusters = []
+    for group in inv.groups:
+        nodes = []
+        for comp in (c for c in inv.components if c.group == group.id):
+            offer = comp.offerings.get(cloud.id) if cloud else None
+            status = "required" if comp.required else f"optional: needed when {comp.needed_when}"
+            product = offer.product if offer else None
+            tooltip = f"{comp.name}"
+            if product:
+                tooltip += f" ({product} on {cloud.name})" if cloud else ""
+            tooltip += f" - {status}. {comp.summary}"
+            nodes.append(
+                NodeSpec(
+                    id=comp.id,
+                    name=comp.name,
+                    product=product,
+                    icon=offer.icon if offer else comp.icon,
+                    required=comp.required,
+                    href=component_href(comp.id),
+                    tooltip=tooltip,
+                )
+            )
+        if not nodes:
+            continue
+        label = group.name
+        if cloud and not group.cloud_services:
+            label = f"{group.name} (on {cloud.kubernetes})"
+        elif cloud:
+            label = f"{group.name} on {cloud.name}"
+        clusters.append(ClusterSpec(id=group.id, label=label, nodes=tuple(nodes)))
+    by_id = {c.id: c for c in inv.components}
+    edges = []
+    for comp in inv.components:
+        for conn in comp.connections:
+            target = by_id[conn.to]
+            optional = not (comp.required and target.required)
+            edges.append(
+                EdgeSpec(
+                    source=comp.id,
+                    target=conn.to,
+                    label=conn.label,
+                    protocol=conn.protocol,
+                    optional=optional,
+                    tooltip=f"{comp.name} to {target.name}: {conn.label} ({conn.protocol})" + (" - optional" if optional else ""),
+                )
+            )
+    title = f"{inv.title}: {cloud.title}" if cloud else f"{inv.title}: overview"
+    return DiagramSpec(id=diagram_id, title=title, clusters=tuple(clusters), edges=tuple(edges))

@@ -1,0 +1,75 @@
+"""Run Graphviz's `dot` and the drawing script, failing loudly where Graphviz would not."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from .errors import BuildError
+
+REPO = Path(__file__).resolve().parent.parent
+DRAW_SCRIPT = REPO / "diagrams" / "draw.py"
+
+
+@cache
+def drawing_module() -> ModuleType:
+    """Load diagrams/draw.py by path: the folder must not be an importable package."""
+    spec = importlib.util.spec_from_file_location("rpa_draw", DRAW_SCRIPT)
+    if spec is None or spec.loader is None:
+        raise BuildError(f"expected the drawing script at {DRAW_SCRIPT}, got nothing")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def dot_binary() -> str:
+    found = shutil.which("dot")
+    if not found:
+        raise BuildError(
+            "Graphviz is not installed: expected the `dot` command on PATH, got none. "
+            "Install it with `apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz`, "
+            "or run `make setup`."
+        )
+    return found
+
+
+def check_icons(paths: list[Path]) -> None:
+    missing = sorted({str(p) for p in paths if not p.is_file()})
+    if missing:
+        raise BuildError(
+            "expected every icon file of the `diagrams` library to exist, got missing: "
+            + ", ".join(missing)
+            + " (reinstall with `pip install --force-reinstall diagrams`)"
+        )
+
+
+def render(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
+    """Render `source` once into every format; raise BuildError on any warning about images."""
+    dot = dot_binary()
+    with tempfile.TemporaryDirectory(prefix="rpa-dot-") as tmp:
+        args = [dot]
+        outputs = {}
+        for fmt in formats:
+            out = Path(tmp) / f"out.{fmt}"
+            outputs[fmt] = out
+            args += [f"-T{fmt}", f"-o{out}"]
+        proc = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+        err = proc.stderr.decode("utf-8", "replace")
+        # Graphviz exits 0 when an image cannot be loaded; its warning is the only signal.
+        if proc.returncode != 0 or "No such file" in err or "couldn't open" in err.lower():
+            raise BuildError(f"Graphviz failed (exit {proc.returncode}): {err.strip() or 'no message'}")
+        return {fmt: path.read_bytes() for fmt, path in outputs.items()}
+
+
+def graphviz_version() -> str:
+    proc = subprocess.run([dot_binary(), "-V"], capture_output=True, check=False)
+    return proc.stderr.decode("utf-8", "replace").strip()
+
+
+def scratch_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="rpa-"))

@@ -1,0 +1,56 @@
+"""Small helpers for writing safe Markdown."""
+
+from __future__ import annotations
+
+import html
+import re
+
+CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+SPECIAL = re.compile(r"([\\*_\[\]{}#|!])")
+
+
+def inline(text: str) -> str:
+    """Text safe for a Markdown paragraph or table cell; `code spans` stay code."""
+    out = []
+    for piece in CODE_SPAN.split(" ".join(text.split())):
+        if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
+            out.append(piece.replace("|", "\\|"))
+        else:
+            out.append(SPECIAL.sub(r"\\\1", html.escape(piece, quote=False)))
+    return "".join(out)
+
+
+def attr(text: str) -> str:
+    """Text safe inside a double-quoted HTML or attr_list attribute."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def link(text: str, url: str) -> str:
+    return f"[{inline(text)}](<{url}>)"
+
+
+def indent(text: str, spaces: int = 4) -> str:
+    pad = " " * spaces
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def code_block(text: str, lang: str = "yaml", title: str | None = None) -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    head = f"{fence} {lang}" + (f' title="{attr(title)}"' if title else "")
+    return f"{head}\n{text.rstrip()}\n{fence}\n"
+
+
+def tabs(items: list[tuple[str, str]]) -> str:
+    """Material content tabs; equal labels are linked across the site."""
+    out = []
+    for label, body in items:
+        out.append(f'=== "{attr(label)}"\n\n{indent(body)}\n')
+    return "\n".join(out)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

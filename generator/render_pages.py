@@ -1,0 +1,249 @@
+"""Markdown blocks and data pages (inventory -> text).
+
+Hand-written pages pull these blocks in with pymdownx.snippets. Blocks meant
+for pages at the site root use root-relative links; the per-cloud pages, which
+live two folders down, get their own prefix.
+"""
+
+from __future__ import annotations
+
+import html
+
+from .assemble import assemble, default_selection
+from .diagram_spec import OVERVIEW, diagram_ids
+from .markdown import attr, code_block, indent, inline, link, table, tabs
+from .model import Component, Inventory
+from .render_yaml import endpoints_file, fragment_files, helm_install, rasa_command, secret_command, values_file
+
+MD_MARK = "<!-- Generated from inventory.yml by `python -m generator build`. Do not edit; edit inventory.yml. -->\n"
+GEN = "generated"  # folder under docs/
+
+
+def diagram_title(inv: Inventory, diagram_id: str) -> str:
+    return "All clouds" if diagram_id == OVERVIEW else inv.cloud(diagram_id).name
+
+
+def diagram_description(inv: Inventory, diagram_id: str) -> str:
+    """Text alternative: every node and connection in words."""
+    cloud = None if diagram_id == OVERVIEW else inv.cloud(diagram_id)
+    parts = []
+    for comp in inv.components:
+        product = comp.offerings[cloud.id].product if cloud and cloud.id in comp.offerings else None
+        status = "required" if comp.required else "optional"
+        parts.append(f"{comp.name}{f' ({product})' if product else ''}, {status}")
+    links = [
+        f"{comp.name} to {inv.component(conn.to).name}: {conn.label} over {conn.protocol}"
+        for comp in inv.components
+        for conn in comp.connections
+    ]
+    where = f"on {cloud.title}" if cloud else "on any cloud"
+    return f"Rasa Pro architecture {where}. Components: " + "; ".join(parts) + ". Connections: " + "; ".join(links) + "."
+
+
+def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
+    """One inline diagram with its text alternative and full-size/download links (raw HTML)."""
+    title = diagram_title(inv, diagram_id)
+    desc = diagram_description(inv, diagram_id)
+    files = f"{base}{GEN}/diagrams/{diagram_id}"
+    return (
+        f'<figure class="rpa-diagram" data-diagram="{diagram_id}">'
+        f'<div class="rpa-diagram-canvas">{svg.strip()}</div>'
+        f'<figcaption><span class="rpa-diagram-caption">Architecture: {html.escape(title)}. '
+        f"Select a part to open its section.</span> "
+        f'<a class="rpa-fullsize" href="{files}.svg" target="_blank" rel="noopener">Open full size</a> · '
+        f'<a href="{files}.svg" download="rasa-pro-{diagram_id}.svg">SVG</a> · '
+        f'<a href="{files}.png" download="rasa-pro-{diagram_id}.png">PNG</a>'
+        f'<details class="rpa-diagram-text"><summary>Diagram as text</summary><p>{html.escape(desc)}</p></details>'
+        f"</figcaption></figure>"
+    )
+
+
+def diagram_tabs(inv: Inventory, svgs: dict[str, str], base: str = "") -> str:
+    """Raw-HTML Material tab set (Markdown tabs cannot hold raw SVG), linked by label."""
+    ids = diagram_ids(inv)
+    inputs = "".join(
+        f'<input {"checked " if i == 0 else ""}id="rpa-dtab-{d}" name="rpa-dtabs" type="radio">' for i, d in enumerate(ids)
+    )
+    labels = "".join(f'<label for="rpa-dtab-{d}">{html.escape(diagram_title(inv, d))}</label>' for d in ids)
+    blocks = "".join(f'<div class="tabbed-block">{diagram_figure(inv, d, svgs[d], base)}</div>' for d in ids)
+    return (
+        MD_MARK
+        + f'<div class="tabbed-set tabbed-alternate rpa-diagram-tabs" data-tabs="1:{len(ids)}">'
+        + f'{inputs}<div class="tabbed-labels">{labels}</div>'
+        + f'<div class="tabbed-content">{blocks}</div></div>\n'
+    )
+
+
+def _offer_cell(comp: Component, cloud_id: str) -> str:
+    offer = comp.offerings.get(cloud_id)
+    return link(offer.product, offer.url) if offer else "—"
+
+
+def _status(comp: Component) -> str:
+    return "**Required**" if comp.required else f"*Optional*: {inline(comp.needed_when or '')}"
+
+
+def overview_table(inv: Inventory, base: str = "") -> str:
+    services = [c for c in inv.components if c.offerings]
+    header = ["What", *[inline(c.name) for c in inv.clouds]]
+    rows = [
+        [link(c.name, f"{base}components.md#{c.id}") + ("" if c.required else " (optional)")]
+        + [_offer_cell(c, cloud.id) for cloud in inv.clouds]
+        for c in services
+    ]
+    return MD_MARK + table(header, rows)
+
+
+def cloud_table(inv: Inventory, cloud_id: str, base: str = "") -> str:
+    header = ["What", "Service", "Required?", "Notes"]
+    rows = []
+    for comp in inv.components:
+        offer = comp.offerings.get(cloud_id)
+        service = link(offer.product, offer.url) if offer else inline(inv.group(comp.group).name)
+        note = inline(offer.note) if offer and offer.note else inline(comp.summary)
+        rows.append([link(comp.name, f"{base}components.md#{comp.id}"), service, _status(comp), note])
+    return table(header, rows)
+
+
+def cloud_tables(inv: Inventory) -> str:
+    return MD_MARK + tabs([(c.name, cloud_table(inv, c.id)) for c in inv.clouds])
+
+
+def component_list(inv: Inventory) -> str:
+    lines = []
+    for group in inv.groups:
+        lines.append(f"**{inline(group.name)}.** {inline(group.description)}\n")
+        for comp in (c for c in inv.components if c.group == group.id):
+            status = "required" if comp.required else "optional"
+            lines.append(f"- {link(comp.name, f'components.md#{comp.id}')} ({status}): {inline(comp.summary)}")
+        lines.append("")
+    return MD_MARK + "\n".join(lines)
+
+
+def env_table(env: list) -> str:
+    if not env:
+        return "No environment variables.\n"
+    rows = [
+        [
+            f"`{v.name}`",
+            inline(v.description),
+            "secret" if v.secret else f"`{v.example}`" if v.example and "`" not in v.example else inline(v.example or ""),
+        ]
+        for v in env
+    ]
+    return table(["Variable", "Meaning", "Value"], rows)
+
+
+def component_section(inv: Inventory, index: int) -> str:
+    comp = inv.components[index]
+    group = inv.group(comp.group)
+    out = [f"## {inline(comp.name)} {{ #{comp.id} }}\n"]
+    status = "Required in every deployment." if comp.required else f"Optional. Needed when: {inline(comp.needed_when or '')}"
+    out.append(f"**{inline(group.name)}** · {status}\n")
+    out.append(f"{inline(comp.description)}\n")
+    out.append(f"Reference: {link('Rasa documentation', comp.docs_url)}\n")
+    if comp.connections:
+        out.append("Talks to:\n")
+        for conn in comp.connections:
+            target = inv.component(conn.to)
+            out.append(f"- {link(target.name, f'#{target.id}')}: {inline(conn.label)} ({inline(conn.protocol)})")
+        out.append("")
+    variants = comp.variants or [None]
+    cloud_tabs = []
+    for cloud in inv.clouds:
+        body = []
+        offer = comp.offerings.get(cloud.id)
+        if offer:
+            body.append(f"**{link(offer.product, offer.url)}**" + (f": {inline(offer.note)}" if offer.note else "") + "\n")
+        else:
+            body.append(f"Runs on {link(cloud.kubernetes, cloud.kubernetes_url)} next to Rasa Pro.\n")
+        variant_tabs = []
+        for var in variants:
+            endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None)
+            frag_body = code_block(endpoints, title="endpoints.yml") + "\n" + code_block(values, title="values.yml")
+            from .assemble import component_fragment
+
+            frag = component_fragment(inv, index, cloud.id, var.id if var else None)
+            frag_body += "\n" + env_table(frag.env)
+            if var:
+                variant_tabs.append((var.name, f"{inline(var.description)}\n\n{frag_body}"))
+            else:
+                body.append(frag_body)
+        if variant_tabs:
+            body.append(tabs(variant_tabs))
+        cloud_tabs.append((cloud.name, "\n".join(body)))
+    out.append(tabs(cloud_tabs))
+    return "\n".join(out)
+
+
+def components_block(inv: Inventory) -> str:
+    return MD_MARK + "\n".join(component_section(inv, i) for i in range(len(inv.components)))
+
+
+def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
+    selection = default_selection(inv, cloud_id)
+    parts = assemble(inv, selection)
+    folder = f"{base}{GEN}/files/{cloud_id}"
+    out = []
+    for name, text in (
+        ("endpoints.yml", endpoints_file(inv, selection, parts)),
+        ("values.yml", values_file(inv, selection, parts)),
+    ):
+        out.append(
+            f'[:material-download: Download {name}]({folder}/{name}){{ .md-button download="{name}" }}\n\n'
+            + code_block(text, title=name)
+        )
+    return "\n".join(out)
+
+
+def files_block(inv: Inventory) -> str:
+    return MD_MARK + tabs([(c.name, _files_body(inv, c.id, "")) for c in inv.clouds])
+
+
+def _deploy_body(inv: Inventory, cloud_id: str) -> str:
+    parts = assemble(inv, default_selection(inv, cloud_id))
+    out = ["**With the Rasa CLI** (export the variables listed in `endpoints.yml` first):\n"]
+    out.append(code_block(rasa_command(parts.args), lang="bash"))
+    out.append(f"\n**With Helm** on {link(inv.cloud(cloud_id).kubernetes, inv.cloud(cloud_id).kubernetes_url)}:\n")
+    secret = secret_command(inv, parts.env)
+    commands = ([secret] if secret else []) + helm_install(inv)
+    out.append(code_block("\n".join(commands), lang="bash"))
+    return "\n".join(out)
+
+
+def deploy_block(inv: Inventory) -> str:
+    return MD_MARK + tabs([(c.name, _deploy_body(inv, c.id)) for c in inv.clouds])
+
+
+def cloud_list(inv: Inventory) -> str:
+    lines = [
+        f"- {link(c.title, f'{GEN}/clouds/{c.id}.md')}: Rasa Pro on {link(c.kubernetes, c.kubernetes_url)}" for c in inv.clouds
+    ]
+    return MD_MARK + "\n".join(lines) + "\n"
+
+
+def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
+    """A data page: every word comes from the inventory or is a fixed heading."""
+    cloud = inv.cloud(cloud_id)
+    base = "../../"
+    parts = assemble(inv, default_selection(inv, cloud_id))
+    out = [
+        MD_MARK,
+        f"# Rasa Pro on {inline(cloud.title)}\n",
+        f"Rasa Pro and the services you build run on {link(cloud.kubernetes, cloud.kubernetes_url)}; "
+        f"the cloud services below are the managed offerings on {inline(cloud.name)}.\n",
+        diagram_figure(inv, cloud_id, svg, base) + "\n",
+        "## Services\n",
+        cloud_table(inv, cloud_id, base),
+        "## Files\n",
+        "Required parts and the optional parts that are on by default are included.\n",
+        _files_body(inv, cloud_id, base),
+        "## Environment variables\n",
+        env_table(parts.env),
+        "## Deploy\n",
+        _deploy_body(inv, cloud_id),
+    ]
+    return "\n".join(out)
+
+
+__all__ = ["attr", "indent"]

@@ -1,0 +1,114 @@
+"""Snippets: endpoints.yml and values.yml text (inventory -> text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .assemble import Assembled, Selection, assemble, component_fragment, helm_values, single
+from .model import EnvVar, Inventory
+
+MARK = "Generated from inventory.yml by `python -m generator build`. Do not edit; edit inventory.yml."
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, indented lists, and no YAML aliases even for repeated values."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+        return super().increase_indent(flow, False)
+
+
+def dump(data: Any) -> str:
+    if not data:
+        return "{}\n"
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _comment_block(lines: list[str]) -> str:
+    return "".join(f"# {line}".rstrip() + "\n" for line in lines)
+
+
+def env_lines(env: list[EnvVar]) -> list[str]:
+    if not env:
+        return ["Environment variables: none."]
+    width = max(len(v.name) for v in env)
+    out = ["Environment variables this file needs:"]
+    for var in env:
+        kind = "secret" if var.secret else f"e.g. {var.example}"
+        out.append(f"  {var.name.ljust(width)}  {var.description} ({kind})")
+    return out
+
+
+def rasa_command(args: list[str]) -> str:
+    return " ".join(["rasa run --endpoints endpoints.yml", *args])
+
+
+def helm_install(inv: Inventory) -> list[str]:
+    h = inv.rasa.helm
+    return [
+        f"helm repo add {h.repo_name} {h.repo_url} && helm repo update",
+        f"helm install {h.release} {h.repo_name}/{h.chart} --version {h.version} --values values.yml",
+    ]
+
+
+def secret_command(inv: Inventory, env: list[EnvVar]) -> str | None:
+    secrets = [v for v in env if v.secret]
+    if not secrets:
+        return None
+    parts = [f"kubectl create secret generic {inv.rasa.kubernetes_secret}"]
+    parts += [f'--from-literal={v.secret_key or v.name}="${{{v.name}}}"' for v in secrets]
+    return " \\\n  ".join(parts)
+
+
+def endpoints_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
+    parts = parts or assemble(inv, selection)
+    cloud = inv.cloud(selection.cloud)
+    head = [
+        f"endpoints.yml for Rasa Pro {inv.rasa.version} on {cloud.title}",
+        MARK,
+        f"Start Rasa Pro with: {rasa_command(parts.args)}",
+        "Rasa expands each ${VAR} from the environment when it starts.",
+        "",
+        *env_lines(parts.env),
+    ]
+    return _comment_block(head) + "\n" + dump(parts.endpoints)
+
+
+def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
+    parts = parts or assemble(inv, selection)
+    cloud = inv.cloud(selection.cloud)
+    h = inv.rasa.helm
+    secret = secret_command(inv, parts.env)
+    head = [
+        f"values.yml for the {h.chart} Helm chart {h.version} (Rasa Pro {inv.rasa.version}) on {cloud.title}",
+        MARK,
+        "Install with:",
+        *[f"  {line}" for line in helm_install(inv)],
+    ]
+    if secret:
+        head += [
+            f"First create the Kubernetes Secret {inv.rasa.kubernetes_secret} that the secretKeyRefs below read:",
+            *[f"  {line}" for line in secret.splitlines()],
+        ]
+    head += ["", *env_lines(parts.env)]
+    return _comment_block(head) + "\n" + dump(parts.values)
+
+
+def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None) -> tuple[str, str]:
+    """(endpoints.yml fragment, values.yml fragment) for one component on one cloud."""
+    comp = inv.components[index]
+    frag = component_fragment(inv, index, cloud, variant)
+    parts = Assembled(endpoints=frag.endpoints, values=frag.values, args=frag.args, env=frag.env)
+    values = helm_values(inv, parts)
+    head = f"# {comp.name} on {inv.cloud(cloud).name}. {MARK}\n"
+    endpoints = head + (dump(frag.endpoints) if frag.endpoints else "# Nothing in endpoints.yml for this part.\n")
+    if frag.args:
+        endpoints += f"# Extra rasa run arguments: {' '.join(frag.args)}\n"
+    return endpoints, head + dump(values)
+
+
+__all__ = ["dump", "endpoints_file", "fragment_files", "single", "values_file"]

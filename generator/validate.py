@@ -1,0 +1,300 @@
+"""Turn a Source into a checked Inventory, collecting every problem first."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path as FsPath
+from typing import Any, get_origin
+
+from pydantic import ValidationError
+
+from .assemble import Conflict, Selection, assemble, component_fragment
+from .errors import InventoryError, Path, Problem, describe, format_path
+from .model import PATTERN_PHRASES, Fragment, Inventory
+from .source import Source, read_source
+
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# Keys whose value is a credential in Rasa's endpoint configs.
+CREDENTIAL_KEYS = {
+    "password",
+    "token",
+    "sasl_password",
+    "ssl_password",
+    "api_key",
+    "secret",
+    "client_secret",
+    "aws_secret_access_key",
+}
+
+TYPE_PHRASES = {
+    "string_type": "a text",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "list_type": "a list",
+}
+
+
+def _expected_keys(model_fields: dict[str, Any]) -> str:
+    return ", ".join(model_fields)
+
+
+def _model_at(path: Path) -> type | None:
+    """The pydantic model that owns the mapping at `path` (for listing known keys)."""
+    current: type = Inventory
+    dict_key_next = False
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if dict_key_next:
+            dict_key_next = False
+            continue
+        field = current.model_fields.get(str(part))
+        inner = _first_model(field.annotation) if field else None
+        if inner is None:
+            return None
+        dict_key_next = get_origin(field.annotation) is dict
+        current = inner
+    return current
+
+
+def _first_model(annotation: Any) -> type | None:
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(err: dict[str, Any], path: Path) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        return "expected this required key, got nothing (the key is missing)"
+    if kind == "extra_forbidden":
+        owner = _model_at(path[:-1])
+        known = f" ({_expected_keys(owner.model_fields)})" if owner else ""
+        return f"expected one of the known keys{known}, got unknown key '{path[-1]}'"
+    if kind == "string_pattern_mismatch":
+        phrase = PATTERN_PHRASES.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
+        return f"expected {phrase}, got {describe(value)}"
+    if kind in TYPE_PHRASES:
+        return f"expected {TYPE_PHRASES[kind]}, got {describe(value)}"
+    return f"expected a valid value, got {describe(value)} ({err['msg']})"
+
+
+def structural(src: Source) -> tuple[Inventory | None, list[Problem]]:
+    if not isinstance(src.data, dict):
+        return None, [Problem(1, "(document)", f"expected a mapping with the inventory keys, got {describe(src.data)}")]
+    try:
+        return Inventory.model_validate(src.data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = tuple(err["loc"])
+            problems.append(Problem(src.line(path), format_path(path), _message(err, path)))
+        return None, problems
+
+
+def _icon_exists(dotted: str) -> str | None:
+    """None if `dotted` names a diagrams node class, else why not."""
+    module_name, _, class_name = dotted.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return f"no module {module_name}"
+    cls = getattr(module, class_name, None)
+    from diagrams import Node
+
+    if not (isinstance(cls, type) and issubclass(cls, Node) and cls._icon):
+        return f"no node class {class_name} in {module_name}"
+    return None
+
+
+def _walk(value: Any, path: Path):
+    """Yield (path, key, value) for every mapping entry below `value`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key), key, item
+            yield from _walk(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*path, index))
+
+
+def semantic(inv: Inventory, src: Source) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path: Path, message: str) -> None:
+        problems.append(Problem(src.line(path), format_path(path), message))
+
+    def unique(items: list[Any], path: str, what: str) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in seen:
+                add(
+                    (path, index, "id"),
+                    f"expected a unique {what} id, got '{item.id}' again (also {path}[{seen[item.id]}])",
+                )
+            seen.setdefault(item.id, index)
+
+    unique(inv.groups, "groups", "group")
+    unique(inv.clouds, "clouds", "cloud")
+    unique(inv.components, "components", "component")
+    if not inv.clouds:
+        add(("clouds",), "expected at least one cloud, got an empty list")
+
+    group_ids = [g.id for g in inv.groups]
+    cloud_ids = [c.id for c in inv.clouds]
+    comp_ids = [c.id for c in inv.components]
+    cloud_groups = {g.id for g in inv.groups if g.cloud_services}
+
+    for index, comp in enumerate(inv.components):
+        here: Path = ("components", index)
+        if comp.group not in group_ids:
+            add((*here, "group"), f"expected one of the group ids ({', '.join(group_ids)}), got '{comp.group}'")
+        if comp.required and comp.needed_when is not None:
+            add((*here, "needed_when"), "expected no needed_when on a required component, got a text")
+        if not comp.required and comp.needed_when is None:
+            add(here, "expected needed_when on an optional component (when it becomes necessary), got nothing")
+        for c_index, conn in enumerate(comp.connections):
+            if conn.to not in comp_ids:
+                add(
+                    (*here, "connections", c_index, "to"),
+                    f"expected one of the component ids ({', '.join(comp_ids)}), got '{conn.to}'",
+                )
+            elif conn.to == comp.id:
+                add((*here, "connections", c_index, "to"), f"expected another component, got '{conn.to}' itself")
+        unique_variants = {}
+        for v_index, var in enumerate(comp.variants):
+            if var.id in unique_variants:
+                add((*here, "variants", v_index, "id"), f"expected a unique variant id, got '{var.id}' again")
+            unique_variants[var.id] = v_index
+        icon_problem = _icon_exists(comp.icon)
+        if icon_problem:
+            add((*here, "icon"), f"expected a `diagrams` node class, got '{comp.icon}' ({icon_problem})")
+        if comp.group in cloud_groups:
+            for cloud in cloud_ids:
+                if cloud not in comp.offerings:
+                    add((*here, "offerings"), f"expected an offering for cloud '{cloud}', got none")
+        elif comp.offerings:
+            add((*here, "offerings"), f"expected no offerings outside cloud-service groups, got {len(comp.offerings)}")
+        for cloud, offer in comp.offerings.items():
+            if cloud not in cloud_ids:
+                add(
+                    (*here, "offerings", cloud),
+                    f"expected one of the cloud ids ({', '.join(cloud_ids)}), got '{cloud}'",
+                )
+            icon_problem = _icon_exists(offer.icon)
+            if icon_problem:
+                add(
+                    (*here, "offerings", cloud, "icon"),
+                    f"expected a `diagrams` node class, got '{offer.icon}' ({icon_problem})",
+                )
+        problems.extend(_fragment_problems(inv, index, src))
+
+    if problems:
+        return problems
+    # Conflicts are between pairs of components, so enabling everything finds them
+    # without walking every combination (which grows as 2^optional parts).
+    everything = frozenset(comp_ids)
+    widest = max((len(c.variants) for c in inv.components), default=0)
+    for cloud in cloud_ids:
+        for k in range(max(widest, 1)):
+            picks = tuple((c.id, c.variants[min(k, len(c.variants) - 1)].id) for c in inv.components if c.variants)
+            try:
+                assemble(inv, Selection(cloud=cloud, enabled=everything, variants=picks))
+            except Conflict as exc:
+                add(
+                    ("components", comp_ids.index(exc.second), "config"),
+                    f"expected {'.'.join(exc.path)} to be set by one component only, "
+                    f"got it from both {exc.first} and {exc.second} on {cloud}",
+                )
+                return problems
+    return problems
+
+
+def _fragment_problems(inv: Inventory, index: int, src: Source) -> list[Problem]:
+    """Env declarations, placeholders and credentials of every layer of one component."""
+    problems: list[Problem] = []
+    comp = inv.components[index]
+    here: Path = ("components", index)
+
+    def add(path: Path, message: str) -> None:
+        problems.append(Problem(src.line(path), format_path(path), message))
+
+    layers: list[tuple[Path, Fragment]] = [((*here, "config"), comp.config)]
+    layers += [((*here, "variants", i, "config"), v.config) for i, v in enumerate(comp.variants)]
+    layers += [((*here, "offerings", cid, "config"), o.config) for cid, o in comp.offerings.items()]
+    for path, frag in layers:
+        for e_index, var in enumerate(frag.env):
+            if var.secret and var.example is not None:
+                add(
+                    (*path, "env", e_index, "example"),
+                    "expected no example value for a secret, got one (secrets are never written out)",
+                )
+            if not var.secret and var.example is None:
+                add((*path, "env", e_index), "expected an example value for a non-secret variable, got nothing")
+        for key_path, key, value in _walk(frag.values, (*path, "values")):
+            if key in CREDENTIAL_KEYS and not isinstance(value, dict):
+                add(
+                    key_path,
+                    "expected credentials to come from a secret environment variable, got a literal value in Helm values",
+                )
+
+    clouds = [c.id for c in inv.clouds] or [None]
+    variants = [v.id for v in comp.variants] or [None]
+    for cloud in clouds:
+        for variant in variants:
+            frag = component_fragment(inv, index, cloud or "", variant)
+            declared = {v.name: v for v in frag.env}
+            where = _layer_path(comp, here, cloud, variant)
+            for key_path, key, value in _walk(frag.endpoints, (*where, "endpoints")):
+                if not isinstance(value, str):
+                    if key in CREDENTIAL_KEYS and not isinstance(value, dict):
+                        add(key_path, f"expected a ${{VAR}} placeholder for credential '{key}', got {describe(value)}")
+                    continue
+                names = PLACEHOLDER.findall(value)
+                for name in names:
+                    if name not in declared:
+                        add(key_path, f"expected ${{{name}}} to be declared in env, got no such variable")
+                if key in CREDENTIAL_KEYS:
+                    whole = re.fullmatch(r"\$\{([A-Z_][A-Z0-9_]*)\}", value)
+                    if not whole:
+                        add(key_path, f"expected a ${{VAR}} placeholder for credential '{key}', got a literal value")
+                    elif whole.group(1) in declared and not declared[whole.group(1)].secret:
+                        add(
+                            key_path,
+                            f"expected credential '{key}' to use a secret variable, got non-secret ${{{whole.group(1)}}}",
+                        )
+    return problems
+
+
+def _layer_path(comp: Any, here: Path, cloud: str | None, variant: str | None) -> Path:
+    """Best line to blame for a merged fragment: the most specific layer that exists."""
+    if cloud and cloud in comp.offerings and comp.offerings[cloud].config.endpoints:
+        return (*here, "offerings", cloud, "config")
+    if variant:
+        for i, v in enumerate(comp.variants):
+            if v.id == variant and v.config.endpoints:
+                return (*here, "variants", i, "config")
+    return (*here, "config")
+
+
+def load(path: FsPath, display_name: str | None = None) -> Inventory:
+    """Read and check an inventory; raise InventoryError listing every problem."""
+    src = read_source(path, display_name)
+    inv, problems = structural(src)
+    if inv is not None:
+        problems = semantic(inv, src)
+    if problems:
+        raise InventoryError(src.filename, problems)
+    assert inv is not None
+    return inv

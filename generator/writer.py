@@ -1,0 +1,54 @@
+"""The one place that writes generated files.
+
+Everything is rendered in memory first; only then does this module touch the
+output folder, replacing each changed file atomically and leaving unchanged
+files alone (so `mkdocs serve` sees no spurious changes and cannot loop).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARKER = ".generated-by-rasa-architecture"
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def write_tree(out_dir: Path, files: dict[str, bytes]) -> WriteReport:
+    report = WriteReport()
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise FileExistsError(f"{out_dir} exists and was not made by this generator (no {MARKER}); refusing to overwrite it")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {**files, MARKER: b"Everything in this folder is generated from inventory.yml; do not edit.\n"}
+    for rel, data in sorted(files.items()):
+        target = out_dir / rel
+        if target.is_file() and target.read_bytes() == data:
+            report.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        report.written.append(rel)
+    for path in sorted(out_dir.rglob("*"), reverse=True):
+        rel = path.relative_to(out_dir).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+            report.removed.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return report

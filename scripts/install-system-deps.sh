@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install the system packages the project needs, only those that are missing.
+# Usage: scripts/install-system-deps.sh graphviz [chromium] [node]
+set -euo pipefail
+
+need=()
+for what in "$@"; do
+  case "$what" in
+    graphviz) command -v dot >/dev/null 2>&1 || need+=(graphviz) ;;
+    chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+    node) command -v npm >/dev/null 2>&1 || need+=(nodejs npm) ;;
+    *) echo "unknown dependency: $what" >&2; exit 2 ;;
+  esac
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing ${need[*]} with apt-get..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-dejavu-core >/dev/null
+elif command -v brew >/dev/null 2>&1; then
+  for pkg in "${need[@]}"; do
+    case "$pkg" in
+      chromium) brew install --cask chromium ;;
+      nodejs) brew install node ;;
+      npm) ;;
+      *) brew install "$pkg" ;;
+    esac
+  done
+else
+  echo "Please install: ${need[*]} (no apt-get or brew found)" >&2
+  exit 1
+fi

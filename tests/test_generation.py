@@ -1,0 +1,256 @@
+"""Renderers: diagrams, tables and snippets agree with the inventory and with the Helm chart."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from generator.assemble import default_selection, override
+from generator.build import render_all
+from generator.cli import SCHEMA_PATH, schema_text
+from generator.diagram_spec import diagram_ids
+
+from .conftest import REPO, SHARED
+
+CHART = SHARED / "rasa-helm-chart-2.4.0"
+# Maps whose keys the chart passes through untouched: no key path below them can be checked.
+FREE_FORM = {("rasa", "settings", "endpoints")}
+YAML_BLOCK = re.compile(r"^(?P<indent> *)``` yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
+
+
+def test_two_builds_are_byte_identical(inventory, rendered):
+    assert render_all(inventory) == rendered
+
+
+def test_every_component_appears_in_every_diagram_a_table_and_a_snippet(inventory, text):
+    for diagram in diagram_ids(inventory):
+        svg = html.unescape(text(f"diagrams/{diagram}.svg"))
+        for comp in inventory.components:
+            assert f"<title>{comp.id}</title>" in svg, (diagram, comp.id)
+    for cloud in inventory.clouds:
+        page = text(f"clouds/{cloud.id}.md")
+        for comp in inventory.components:
+            assert f"](<../../components.md#{comp.id}>)" in page, (cloud.id, comp.id)
+    components = text("blocks/components.md")
+    for comp in inventory.components:
+        assert f"{{ #{comp.id} }}" in components
+        for cloud in inventory.clouds:
+            assert f"# {comp.name} on {cloud.name}." in components, (comp.id, cloud.id)
+
+
+def test_overview_table_has_a_column_per_cloud_and_a_row_per_cloud_service(inventory, text):
+    table = text("blocks/overview-table.md")
+    header = table.splitlines()[1]
+    assert header == "| What | " + " | ".join(c.name for c in inventory.clouds) + " |"
+    for comp in inventory.components:
+        for cloud_id, offer in comp.offerings.items():
+            assert offer.product in table, (comp.id, cloud_id)
+
+
+def test_overview_table_names_match_rasas_table(text):
+    table = text("blocks/overview-table.md")
+    for product in ("Amazon S3", "Azure Blob Storage", "Google Cloud Storage", "Amazon RDS for PostgreSQL"):
+        assert product in table
+
+
+def _yaml_documents(rendered: dict[str, bytes]):
+    for path, data in rendered.items():
+        if path.endswith(".yml"):
+            yield path, data.decode()
+        elif path.endswith(".md"):
+            for match in YAML_BLOCK.finditer(data.decode()):
+                body = "\n".join(line[len(match["indent"]) :] for line in match["body"].splitlines())
+                yield path, body
+
+
+def test_every_generated_yaml_parses(rendered):
+    count = 0
+    for path, body in _yaml_documents(rendered):
+        assert yaml.safe_load(body) is not None, path
+        count += 1
+    assert count > 50
+
+
+def _chart() -> tuple[dict[str, Any], dict[str, Any]]:
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    return values, schema
+
+
+def _key_paths(data: Any, prefix: tuple[str, ...] = ()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = (*prefix, key)
+            yield path
+            if path not in FREE_FORM:
+                yield from _key_paths(value, path)
+
+
+def _exists(path: tuple[str, ...], values: Any, schema: dict[str, Any]) -> bool:
+    node = values
+    for key in path:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            break
+    else:
+        return True
+    node = schema
+    for key in path:
+        props = node.get("properties", {})
+        if key not in props:
+            return False
+        node = props[key]
+        if "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+    return True
+
+
+def _values_files(rendered):
+    return [(p, yaml.safe_load(d)) for p, d in rendered.items() if p.endswith("values.yml")]
+
+
+def test_values_files_validate_against_the_chart_schema(rendered):
+    chart_values, schema = _chart()
+    files = _values_files(rendered)
+    assert files
+    for path, values in files:
+        merged = override(chart_values, values)
+        jsonschema.Draft7Validator(schema).validate(merged)
+        assert merged["rasa"]["settings"]["endpoints"], path
+
+
+def test_every_values_key_path_exists_in_the_chart(rendered, inventory):
+    chart_values, schema = _chart()
+    from generator.render_yaml import fragment_files
+
+    docs = [v for _, v in _values_files(rendered)]
+    for index in range(len(inventory.components)):
+        for cloud in inventory.clouds:
+            for var in inventory.components[index].variants or [None]:
+                docs.append(yaml.safe_load(fragment_files(inventory, index, cloud.id, var and var.id)[1]))
+    for doc in docs:
+        for path in _key_paths(doc):
+            assert _exists(path, chart_values, schema), ".".join(path)
+
+
+def test_chart_layout_is_2x(text):
+    values = yaml.safe_load(text("files/aws/values.yml"))
+    endpoints = values["rasa"]["settings"]["endpoints"]
+    assert {"tracker_store", "lock_store", "action_endpoint"} <= set(endpoints)
+    # chart 1.x camelCase keys would be written verbatim and ignored by Rasa
+    assert not {"trackerStore", "lockStore", "eventBroker", "actionEndpoint"} & set(endpoints)
+    assert "--remote-storage" in values["rasa"]["additionalArgs"]
+    refs = [e for e in values["rasa"]["additionalEnv"] if "valueFrom" in e]
+    assert refs and all(e["valueFrom"]["secretKeyRef"]["name"] == "rasa-secrets" for e in refs)
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_assembled_files_declare_every_placeholder_they_use(cloud, text, inventory):
+    endpoints = text(f"files/{cloud}/endpoints.yml")
+    header = "".join(line for line in endpoints.splitlines(keepends=True) if line.startswith("#"))
+    body = yaml.safe_load(endpoints)
+    used = set(re.findall(r"\$\{([A-Z0-9_]+)\}", json.dumps(body)))
+    assert used
+    for name in used:
+        assert re.search(rf"^#\s+{name}\s", header, re.M), name
+    assert "rasa run --endpoints endpoints.yml" in header
+    values = text(f"files/{cloud}/values.yml")
+    assert "helm install" in values and "--values values.yml" in values
+
+
+def test_credentials_are_only_placeholders(rendered, inventory):
+    secrets = {
+        v.name
+        for c in inventory.components
+        for frag in [c.config, *[v.config for v in c.variants], *[o.config for o in c.offerings.values()]]
+        for v in frag.env
+        if v.secret
+    }
+    assert {"DB_PASSWORD", "REDIS_PASSWORD", "KAFKA_PASSWORD"} <= secrets
+    for path, body in _yaml_documents(rendered):
+        data = yaml.safe_load(body) or {}
+        for entry in (data.get("rasa", {}) or {}).get("additionalEnv", []):
+            if entry["name"] in secrets:
+                assert "value" not in entry and "secretKeyRef" in entry["valueFrom"], (path, entry)
+        for key, value in _leaves(data):
+            if key in {"password", "sasl_password", "token"}:
+                assert re.fullmatch(r"\$\{[A-Z0-9_]+\}", value), (path, key, value)
+
+
+def _leaves(data: Any):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                yield from _leaves(value)
+            else:
+                yield key, value
+    elif isinstance(data, list):
+        for item in data:
+            yield from _leaves(item)
+
+
+def test_selection_defaults_include_required_parts(inventory):
+    for cloud in inventory.clouds:
+        enabled = default_selection(inventory, cloud.id).enabled
+        assert {c.id for c in inventory.components if c.required} <= enabled
+
+
+def test_every_generated_file_is_marked_generated(rendered):
+    for path, data in rendered.items():
+        if path.endswith(".png"):
+            assert b"tEXtComment\x00Generated from inventory.yml" in data, path
+        else:
+            assert b"Generated from inventory.yml" in data[:600], path
+
+
+def test_svgs_are_self_contained_and_every_node_links(inventory, text):
+    for diagram in diagram_ids(inventory):
+        svg = text(f"diagrams/{diagram}.svg")
+        assert "<image" not in svg.replace("<image width=", "")  # only the embedded ones inside <symbol>
+        for leak in ("site-packages", "/work/", "/usr/", "/tmp/", "file:", "\\\\", "C:"):
+            assert leak not in svg, (diagram, leak)
+        hrefs = re.findall(r'xlink:href="([^"]+)"', svg)
+        assert all(h.startswith(("data:image/png;base64,", "#", "../../components.html#")) for h in hrefs)
+        nodes = re.findall(r'<g id="[^"]*" class="node">\s*<title>([^<]+)</title>\s*<g id="[^"]*"><a ([^>]*)>', svg)
+        nodes = [(html.unescape(n), a) for n, a in nodes]
+        assert sorted(n for n, _ in nodes) == sorted(c.id for c in inventory.components)
+        for node_id, anchor in nodes:
+            assert f'xlink:href="../../components.html#{node_id}"' in anchor
+            assert 'xlink:title="' in anchor
+
+
+def test_repeated_icons_are_stored_once(text):
+    svg = text("diagrams/overview.svg")
+    uris = re.findall(r'xlink:href="(data:image/png;base64,[^"]+)"', svg)
+    assert len(uris) == len(set(uris))
+
+
+def test_schema_file_is_up_to_date():
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run `make schema`"
+
+
+def test_inventory_points_editors_at_the_schema():
+    first = (REPO / "inventory.yml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=./schema/inventory.schema.json"
+
+
+def test_inventory_validates_against_the_exported_schema():
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.validate(yaml.safe_load((REPO / "inventory.yml").read_text()), schema)
+
+
+def test_diagrams_folder_never_shadows_the_library():
+    assert not (REPO / "diagrams" / "__init__.py").exists()
+    import diagrams
+
+    assert "site-packages" in Path(diagrams.__file__).parts
+    assert str(REPO) in sys.path or "." in sys.path  # the repo is importable, yet the library wins

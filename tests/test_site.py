@@ -1,0 +1,87 @@
+"""The MkDocs site: strict build, links that land, nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, copy_project
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*MKDOCS, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    """`mkdocs build --strict` of a copy of the project, generation by the hook."""
+    project = copy_project(tmp_path_factory.mktemp("site"))
+    proc = run_mkdocs(project, "build", "--strict")
+    assert proc.returncode == 0, proc.stderr
+    return project / "site"
+
+
+def test_strict_build_passes_and_regenerates(built_site: Path):
+    assert (built_site / "index.html").exists()
+    assert (built_site / "generated" / "files" / "aws" / "values.yml").exists()
+    for cloud in ("aws", "azure", "gcp"):
+        assert (built_site / "generated" / "clouds" / f"{cloud}.html").exists()
+
+
+def test_diagram_node_links_land_on_component_sections(built_site: Path):
+    components = (built_site / "components.html").read_text()
+    anchors = set(re.findall(r'id="([^"]+)"', components))
+    pages = [built_site / "index.html", *sorted((built_site / "generated" / "clouds").glob("*.html"))]
+    for page in pages:
+        html = page.read_text()
+        links = re.findall(r'xlink:href="([^"#][^"]*)#([^"]+)"', html)
+        assert links, page
+        for href, anchor in links:
+            target = (page.parent / href).resolve()
+            assert target == (built_site / "components.html").resolve(), (page, href)
+            assert anchor in anchors, (page, anchor)
+
+
+def test_no_request_leaves_the_site(built_site: Path):
+    for page in built_site.rglob("*.html"):
+        html = page.read_text()
+        external = re.findall(r'<(?:script|link|img|iframe)\b[^>]*(?:src|href)="(https?:)?//[^"]+"', html)
+        assert not external, (page, external)
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+
+
+def test_downloads_are_served(built_site: Path):
+    index = (built_site / "deploy.html").read_text()
+    for cloud in ("aws", "azure", "gcp"):
+        for name in ("endpoints.yml", "values.yml"):
+            assert f'href="generated/files/{cloud}/{name}"' in index
+            assert (built_site / "generated" / "files" / cloud / name).is_file()
+
+
+def test_build_without_hook_uses_generated_files(site_copy: Path):
+    """Zensical runs no hooks: generating first, then building must work alone."""
+    gen = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site_copy, capture_output=True, text=True, timeout=120)
+    assert gen.returncode == 0, gen.stderr
+    proc = run_mkdocs(site_copy, "build", "--strict", env={"RPA_GENERATE": "0"})
+    assert proc.returncode == 0, proc.stderr
+    assert "generator:" not in proc.stderr
+
+
+def test_nav_lists_every_cloud_page(inventory):
+    mkdocs = (REPO / "mkdocs.yml").read_text()
+    for cloud in inventory.clouds:
+        assert f"generated/clouds/{cloud.id}.md" in mkdocs
