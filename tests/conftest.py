@@ -10,7 +10,7 @@ from generator.validate import load
 
 REPO = Path(__file__).resolve().parent.parent
 INVENTORY = REPO / "inventory.yml"
-SHARED = REPO.parent / "shared" / "reference"
+FIXTURES = REPO / "tests" / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
 
 

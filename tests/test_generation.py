@@ -18,9 +18,9 @@ from generator.build import render_all
 from generator.cli import SCHEMA_PATH, schema_text
 from generator.diagram_spec import diagram_ids
 
-from .conftest import REPO, SHARED
+from .conftest import FIXTURES, REPO
 
-CHART = SHARED / "rasa-helm-chart-2.4.0"
+CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 # Maps whose keys the chart passes through untouched: no key path below them can be checked.
 FREE_FORM = {("rasa", "settings", "endpoints")}
 YAML_BLOCK = re.compile(r"^(?P<indent> *)``` yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
