@@ -45,8 +45,13 @@ build: setup
 publish: build
 	$(VENV)/bin/mkdocs gh-deploy --force
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
 test: setup
-	scripts/install-system-deps.sh graphviz chromium
+	scripts/install-system-deps.sh graphviz chromium node
+	$(MAKE) node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
@@ -70,3 +75,4 @@ clean:
 
 readme-images: generate
 	cp docs/generated/diagrams/overview.png assets/readme/overview.png
+	cp test-artifacts/screenshots/overview-light.png assets/readme/screenshot-light.png

@@ -182,3 +182,17 @@ def all_selections(inv: Inventory, cloud: str) -> Iterator[Selection]:
         for choice in itertools.product(*variant_choices):
             picked = tuple(pair for pair in choice if pair[0] in enabled)
             yield Selection(cloud=cloud, enabled=enabled, variants=picked)
+
+
+def selection_key(selection: Selection, inv: Inventory) -> str:
+    """Stable key for a selection; docs/javascripts/site.js builds the same string.
+
+    Format: optional ids switched on, sorted and comma-joined, then '|', then
+    'component=variant' for every enabled component that has variants, sorted.
+    """
+    optional = sorted(c.id for c in inv.components if not c.required and c.id in selection.enabled)
+    picks = []
+    for comp in inv.components:
+        if comp.variants and comp.id in selection.enabled:
+            picks.append(f"{comp.id}={selection.variant(comp.id) or comp.variants[0].id}")
+    return ",".join(optional) + "|" + ",".join(sorted(picks))

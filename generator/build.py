@@ -11,6 +11,7 @@ from .assemble import assemble, default_selection
 from .diagram_spec import build_spec, diagram_ids
 from .graphviz import check_icons, drawing_module, render
 from .model import Inventory
+from .render_configurator import configurator_block, configurator_data
 from .render_pages import (
     GEN,
     cloud_list,
@@ -85,7 +86,9 @@ def render_all(inv: Inventory) -> dict[str, bytes]:
     files["blocks/files.md"] = files_block(inv)
     files["blocks/deploy.md"] = deploy_block(inv)
     files["blocks/cloud-list.md"] = cloud_list(inv)
+    files["blocks/configurator.md"] = configurator_block(inv)
     for cloud in inv.clouds:
+        files[f"configurator/{cloud.id}.json"] = configurator_data(inv, cloud.id)
         selection = default_selection(inv, cloud.id)
         parts = assemble(inv, selection)
         files[f"files/{cloud.id}/endpoints.yml"] = endpoints_file(inv, selection, parts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from .assemble import assemble, default_selection
+from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, diagram_ids
 from .markdown import attr, code_block, indent, inline, link, table, tabs
 from .model import Component, Inventory
@@ -59,18 +59,33 @@ def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
 
 
 def diagram_tabs(inv: Inventory, svgs: dict[str, str], base: str = "") -> str:
-    """Raw-HTML Material tab set (Markdown tabs cannot hold raw SVG), linked by label."""
+    """Raw-HTML Material tab set (Markdown tabs cannot hold raw SVG), linked by label.
+
+    Only the first diagram is inline; the others are fetched by site.js when
+    their tab is opened, which keeps the overview page light. Without
+    JavaScript each tab still links to its diagram file.
+    """
     ids = diagram_ids(inv)
     inputs = "".join(
         f'<input {"checked " if i == 0 else ""}id="rpa-dtab-{d}" name="rpa-dtabs" type="radio">' for i, d in enumerate(ids)
     )
     labels = "".join(f'<label for="rpa-dtab-{d}">{html.escape(diagram_title(inv, d))}</label>' for d in ids)
-    blocks = "".join(f'<div class="tabbed-block">{diagram_figure(inv, d, svgs[d], base)}</div>' for d in ids)
+    blocks = []
+    for i, d in enumerate(ids):
+        if i == 0:
+            blocks.append(f'<div class="tabbed-block">{diagram_figure(inv, d, svgs[d], base)}</div>')
+            continue
+        src = f"{base}{GEN}/diagrams/{d}.svg"
+        placeholder = (
+            f'<div class="rpa-diagram-lazy" data-src="{src}">'
+            f'<a href="{src}">Open the {html.escape(diagram_title(inv, d))} diagram</a></div>'
+        )
+        blocks.append(f'<div class="tabbed-block">{diagram_figure(inv, d, placeholder, base)}</div>')
     return (
         MD_MARK
         + f'<div class="tabbed-set tabbed-alternate rpa-diagram-tabs" data-tabs="1:{len(ids)}">'
         + f'{inputs}<div class="tabbed-labels">{labels}</div>'
-        + f'<div class="tabbed-content">{blocks}</div></div>\n'
+        + f'<div class="tabbed-content">{"".join(blocks)}</div></div>\n'
     )
 
 
@@ -161,8 +176,6 @@ def component_section(inv: Inventory, index: int) -> str:
         for var in variants:
             endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None)
             frag_body = code_block(endpoints, title="endpoints.yml") + "\n" + code_block(values, title="values.yml")
-            from .assemble import component_fragment
-
             frag = component_fragment(inv, index, cloud.id, var.id if var else None)
             frag_body += "\n" + env_table(frag.env)
             if var:
@@ -236,7 +249,8 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         "## Services\n",
         cloud_table(inv, cloud_id, base),
         "## Files\n",
-        "Required parts and the optional parts that are on by default are included.\n",
+        "Required parts and the optional parts that are on by default are included; build another combination in the "
+        f"{link('configurator', base + 'configurator.md')}.\n",
         _files_body(inv, cloud_id, base),
         "## Environment variables\n",
         env_table(parts.env),

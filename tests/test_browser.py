@@ -1,0 +1,238 @@
+"""The site in a real browser: Playwright driving Debian's Chromium."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.assemble import Selection, assemble, selection_key
+from generator.render_yaml import endpoints_file, fragment_files, values_file
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "index.html",
+    "components.html",
+    "clouds.html",
+    "configurator.html",
+    "deploy.html",
+    "maintaining.html",
+    "generated/clouds/aws.html",
+    "generated/clouds/azure.html",
+    "generated/clouds/gcp.html",
+]
+
+
+def visible_text(page, selector: str) -> str:
+    return page.locator(selector).filter(visible=True).first.inner_text()
+
+
+def test_clicking_a_node_lands_on_its_section(page, site_url):
+    page.goto(site_url + "index.html")
+    node = page.locator('svg[data-diagram="overview"] a[aria-label^="Lock store"]')
+    node.click()
+    page.wait_for_url(re.compile(r"components\.html#lock-store$"))
+    heading = page.locator("h2#lock-store")
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900
+
+
+def test_node_links_work_in_lazily_loaded_cloud_diagrams(page, site_url):
+    page.goto(site_url + "index.html")
+    page.locator(".rpa-diagram-tabs label", has_text="Google Cloud").click()
+    node = page.locator('svg[data-diagram="gcp"] a[aria-label^="Tracker store"]')
+    node.wait_for(state="visible")
+    assert "Cloud SQL for PostgreSQL" in node.get_attribute("aria-label")
+    node.click()
+    page.wait_for_url(re.compile(r"components\.html#tracker-store$"))
+
+
+def test_hover_names_part_service_and_status(page, site_url, inventory):
+    page.goto(site_url + "generated/clouds/azure.html")
+    for comp in inventory.components:
+        title = page.locator(f'svg[data-diagram="azure"] g#azure-node-{comp.id} a').get_attribute("xlink:title")
+        assert comp.name in title
+        assert ("required" if comp.required else "optional") in title
+        if comp.offerings:
+            assert comp.offerings["azure"].product in title
+
+
+def test_node_links_are_reachable_with_the_keyboard(page, site_url):
+    page.goto(site_url + "generated/clouds/aws.html")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement && document.activeElement.getAttribute('aria-label')")
+        if label and label.startswith("Rasa Pro server"):
+            break
+    else:
+        pytest.fail("Tab never reached a diagram node")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"components\.html#rasa-pro$"))
+
+
+def test_diagram_zoom_and_full_size(page, site_url):
+    page.goto(site_url + "generated/clouds/aws.html")
+    svg = page.locator('svg[data-diagram="aws"]')
+    before = svg.bounding_box()["width"]
+    page.locator(".rpa-zoom-in").click()
+    page.locator(".rpa-zoom-in").click()
+    assert svg.bounding_box()["width"] > before * 1.3
+    page.locator(".rpa-zoom-fit").click()
+    assert abs(svg.bounding_box()["width"] - before) < 2
+    full = page.locator("a.rpa-fullsize")
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + full.get_attribute("href"))
+    assert response.ok and response.text().lstrip().startswith("<svg")
+
+
+def test_every_diagram_has_a_text_alternative(page, site_url, inventory):
+    page.goto(site_url + "index.html")
+    for svg in page.locator("svg.rpa-diagram-svg").all():
+        label_ids = svg.get_attribute("aria-labelledby").split()
+        texts = [page.locator(f"#{i}").text_content() for i in label_ids]
+        assert all(texts)
+        assert all(c.name in texts[1] for c in inventory.components)
+
+
+def test_copy_button_puts_the_exact_snippet_on_the_clipboard(page, site_url, inventory):
+    page.goto(site_url + "components.html")
+    index = [c.id for c in inventory.components].index("lock-store")
+    expected = fragment_files(inventory, index, "aws", None)[0]
+    block = page.locator("#lock-store ~ .tabbed-set").first.locator(".tabbed-block").first.locator("pre").first
+    block.hover()
+    block.locator('button[data-md-type="copy"]').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == expected.strip()
+
+
+def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_url):
+    page.goto(site_url + "index.html")
+    page.locator(".rpa-diagram-tabs label", has_text="Azure").click()
+    page.locator('svg[data-diagram="azure"]').wait_for(state="visible")
+    assert not page.locator('svg[data-diagram="overview"]').is_visible()
+    tables = [t.inner_text() for t in page.locator(".tabbed-block table").filter(visible=True).all()]
+    assert any("Azure Blob Storage" in t for t in tables)
+    assert not any("Amazon S3" in t for t in tables)
+    snippets = [c.inner_text() for c in page.locator(".tabbed-block pre code").filter(visible=True).all()]
+    assert snippets and all("Microsoft Azure" in s for s in snippets)
+    # The choice follows the reader to the next page.
+    page.goto(site_url + "components.html")
+    code = page.locator("#lock-store ~ .tabbed-set").first.locator("pre code").filter(visible=True).first
+    assert "Lock store on Azure." in code.inner_text()
+    page.goto(site_url + "configurator.html")
+    page.locator('.rpa-config-output[data-state="ready"]').wait_for()
+    assert page.locator('.rpa-config-output[data-cloud="azure"]').count() == 1
+
+
+def _set_configurator(page, cloud: str, optional: dict[str, bool], variants: dict[str, str]) -> None:
+    page.locator(f'input[name="cloud"][value="{cloud}"]').check()
+    for comp_id, on in optional.items():
+        page.locator(f'input[name="part"][value="{comp_id}"]').set_checked(on)
+    for comp_id, variant in variants.items():
+        radio = page.locator(f'input[name="variant-{comp_id}"][value="{variant}"]')
+        if radio.is_enabled():
+            radio.check()
+
+
+def test_configurator_output_equals_the_generator_for_every_combination(page, site_url, inventory):
+    page.goto(site_url + "configurator.html")
+    optional = [c.id for c in inventory.components if not c.required]
+    with_variants = [c for c in inventory.components if len(c.variants) > 1]
+    required = [c.id for c in inventory.components if c.required]
+    checked = 0
+    for cloud in inventory.clouds:
+        for switches in itertools.product([False, True], repeat=len(optional)):
+            enabled = dict(zip(optional, switches, strict=True))
+            for choice in itertools.product(*[[v.id for v in c.variants] for c in with_variants]):
+                variants = {c.id: v for c, v in zip(with_variants, choice, strict=True)}
+                on = frozenset(required + [k for k, v in enabled.items() if v])
+                picks = tuple((k, v) for k, v in variants.items() if k in on)
+                selection = Selection(cloud=cloud.id, enabled=on, variants=picks)
+                key = selection_key(selection, inventory)
+                _set_configurator(page, cloud.id, enabled, variants)
+                out = page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud.id}"]')
+                out.and_(page.locator(f'[data-key="{key}"]')).wait_for()
+                parts = assemble(inventory, selection)
+                assert page.locator("#rpa-config-endpoints").text_content() == endpoints_file(inventory, selection, parts)
+                assert page.locator("#rpa-config-values").text_content() == values_file(inventory, selection, parts)
+                names = page.locator(".rpa-config-env tbody td:first-child").all_text_contents()
+                assert names == [v.name for v in parts.env]
+                checked += 1
+    expected = len(inventory.clouds) * 2 ** len(optional)
+    for comp in with_variants:
+        expected *= len(comp.variants)
+    assert checked == expected
+
+
+def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Path):
+    page.goto(site_url + "configurator.html")
+    _set_configurator(page, "gcp", {"nlg-server": True}, {})
+    page.locator('.rpa-config-output[data-state="ready"][data-cloud="gcp"]').wait_for()
+    expected = page.locator("#rpa-config-values").text_content()
+    page.locator('button.rpa-copy[data-target="rpa-config-values"]').click()
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    with page.expect_download() as info:
+        page.locator('a.rpa-download[data-target="rpa-config-endpoints"]').click()
+    target = tmp_path / "endpoints.yml"
+    info.value.save_as(target)
+    assert info.value.suggested_filename == "endpoints.yml"
+    assert target.read_text() == page.locator("#rpa-config-endpoints").text_content()
+
+
+def test_download_buttons_serve_the_assembled_files(page, site_url, rendered):
+    page.goto(site_url + "generated/clouds/gcp.html")
+    for name in ("endpoints.yml", "values.yml"):
+        link = page.locator(f'a.md-button[download="{name}"]')
+        with page.expect_download() as info:
+            link.click()
+        path = info.value.path()
+        assert Path(path).read_bytes() == rendered[f"files/gcp/{name}"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_load_offline_with_no_failed_request_or_console_error(browser, site_url, path):
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+    host = urlparse(site_url).netloc
+
+    def route(r):
+        if urlparse(r.request.url).netloc == host:
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + path, wait_until="networkidle")
+    for label in page.locator(".tabbed-labels label").filter(visible=True).all()[:4]:
+        label.click()
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert outside == [] and failed == [] and errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_the_overview(browser, site_url, artifacts, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 1400}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + "index.html", wait_until="networkidle")
+    shot = artifacts / "screenshots" / f"overview-{scheme}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot))
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    diagram_bg = page.evaluate("getComputedStyle(document.querySelector('.rpa-diagram-canvas')).backgroundColor")
+    context.close()
+    assert shot.stat().st_size > 20_000
+    dark = background in ("rgb(30, 33, 41)",) or sum(map(int, re.findall(r"\d+", background)[:3])) < 200
+    assert dark == (scheme == "dark")
+    assert diagram_bg == "rgb(255, 255, 255)"  # diagrams keep a light card in both palettes
