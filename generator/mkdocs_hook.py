@@ -2,11 +2,15 @@
 
 A thin wrapper around `python -m generator build`. Set RPA_GENERATE=0 to build
 from what is already generated (as a hook-less builder such as Zensical does).
+
+Under `mkdocs serve` a broken inventory must not take the site down: the last
+good generated files stay in place, the problems are printed, and every page
+carries a banner naming them until the file is fixed.
 """
 
 from __future__ import annotations
 
-import logging
+import html
 import os
 import sys
 from pathlib import Path
@@ -17,18 +21,54 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.build import DEFAULT_INVENTORY, DEFAULT_OUT, build
 from generator.errors import BuildError, InventoryError
+from generator.writer import MARKER
 
-log = logging.getLogger("mkdocs.hooks.generator")
+_state: dict[str, str | None] = {"command": None, "problem": None}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
 
 
 def on_pre_build(config, **kwargs) -> None:
+    _state["problem"] = None
     if os.environ.get("RPA_GENERATE", "1") == "0":
         return
     try:
         report = build(DEFAULT_INVENTORY, DEFAULT_OUT)
     except InventoryError as exc:
-        raise PluginError(f"inventory.yml has problems; docs/generated/ was left as it was:\n{exc.report()}") from None
+        _fail(f"inventory.yml has problems; docs/generated/ was left as it was.\n{exc.report()}")
+        return
     except BuildError as exc:
-        raise PluginError(f"generation failed; docs/generated/ was left as it was: {exc}") from None
+        _fail(f"generation failed; docs/generated/ was left as it was.\n{exc}")
+        return
     if report.written or report.removed:
-        log.info("generator: %d written, %d removed", len(report.written), len(report.removed))
+        print(f"generator: {len(report.written)} written, {len(report.removed)} removed", file=sys.stderr)
+
+
+def _fail(message: str) -> None:
+    serving = _state["command"] == "serve"
+    if not serving or not (DEFAULT_OUT / MARKER).exists():
+        raise PluginError(message)
+    # Printed, not logged: with `strict: true` a logged warning would abort the
+    # build and leave the browser on a stale page with no explanation.
+    print(f"\n*** {message}\n*** Serving the last good build until this is fixed.\n", file=sys.stderr, flush=True)
+    _state["problem"] = message
+
+
+def on_post_page(output: str, page, config) -> str:
+    problem = _state["problem"]
+    if not problem:
+        return output
+    banner = (
+        '<div class="rpa-build-error" role="alert" style="background:#b71c1c;color:#fff;'
+        'padding:0.8rem 1.2rem;font-size:0.8rem;position:relative;z-index:10">'
+        "<strong>The inventory has problems. This page shows the last good build.</strong>"
+        f'<pre style="white-space:pre-wrap;margin:0.5rem 0 0;color:#fff;background:none">{html.escape(problem)}</pre>'
+        "</div>"
+    )
+    head, sep, rest = output.partition("<body")
+    if not sep:
+        return banner + output
+    tag_end = rest.index(">") + 1
+    return head + sep + rest[:tag_end] + banner + rest[tag_end:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -9,6 +10,8 @@ import yaml
 from .assemble import Assembled, Selection, assemble, component_fragment, helm_values, single
 from .model import EnvVar, Inventory
 
+# Every character YAML treats as a line break.
+LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
 MARK = "Generated from inventory.yml by `python -m generator build`. Do not edit; edit inventory.yml."
 
 
@@ -29,7 +32,8 @@ def dump(data: Any) -> str:
 
 
 def _comment_block(lines: list[str]) -> str:
-    return "".join(f"# {line}".rstrip() + "\n" for line in lines)
+    # Inventory text may hold line breaks; each must stay inside its comment.
+    return "".join(f"# {LINE_BREAKS.sub(' ', line)}".rstrip() + "\n" for line in lines)
 
 
 def env_lines(env: list[EnvVar]) -> list[str]:
@@ -104,7 +108,7 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None) 
     frag = component_fragment(inv, index, cloud, variant)
     parts = Assembled(endpoints=frag.endpoints, values=frag.values, args=frag.args, env=frag.env)
     values = helm_values(inv, parts)
-    head = f"# {comp.name} on {inv.cloud(cloud).name}. {MARK}\n"
+    head = _comment_block([f"{comp.name} on {inv.cloud(cloud).name}. {MARK}"])
     endpoints = head + (dump(frag.endpoints) if frag.endpoints else "# Nothing in endpoints.yml for this part.\n")
     if frag.args:
         endpoints += f"# Extra rasa run arguments: {' '.join(frag.args)}\n"

@@ -96,16 +96,23 @@ def read_source(path: FsPath, display_name: str | None = None) -> Source:
 
 def parse_text(text: str, name: str) -> Source:
     src = Source(filename=name, data=None, lines={(): 1})
-    loader = yaml.SafeLoader(text)
+    problems: list[Problem] = []
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         if root is None:
             raise InventoryError(
                 name,
                 [Problem(1, "(document)", "expected a mapping with the inventory keys, got an empty file")],
             )
-        problems: list[Problem] = []
         src.data = _build(root, (), loader, src, problems)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise InventoryError(
+            name,
+            [Problem(line, "(yaml)", f"expected printable text, got the control character U+{exc.character:04X}")],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -117,7 +124,8 @@ def parse_text(text: str, name: str) -> Source:
     except yaml.YAMLError as exc:
         raise InventoryError(name, [Problem(1, "(yaml)", f"expected valid YAML, got {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if problems:
         raise InventoryError(name, problems)
     return src

@@ -85,3 +85,13 @@ def test_nav_lists_every_cloud_page(inventory):
     mkdocs = (REPO / "mkdocs.yml").read_text()
     for cloud in inventory.clouds:
         assert f"generated/clouds/{cloud.id}.md" in mkdocs
+
+
+def test_build_fails_clearly_on_a_broken_inventory(site_copy: Path):
+    inventory = site_copy / "inventory.yml"
+    inventory.write_text(inventory.read_text().replace("  - id: tracker-store\n", "  - id: lock-store\n", 1))
+    proc = run_mkdocs(site_copy, "build", "--strict")
+    assert proc.returncode == 1
+    assert "inventory.yml has problems; docs/generated/ was left as it was." in proc.stderr
+    assert re.search(r"inventory\.yml:\d+: components\[\d+\]\.id: expected a unique component id", proc.stderr)
+    assert not (site_copy / "site" / "index.html").exists()
