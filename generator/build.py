@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import os
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble, default_selection
+from .cache import diagram_key, fingerprint, invalidate, load_rendering, store_rendering, up_to_date, write_manifest
+from .cli import _display
 from .diagram_spec import build_spec, diagram_ids
-from .graphviz import check_icons, drawing_module, render
+from .graphviz import check_icons, drawing_module, graphviz_version, render
 from .model import Inventory
 from .render_configurator import configurator_block, configurator_data
 from .render_pages import (
@@ -29,11 +34,12 @@ from .render_pages import (
 from .render_yaml import endpoints_file, values_file
 from .svg import publish, rebase_links
 from .validate import load
-from .writer import WriteReport, write_tree
+from .writer import MARKER, WriteReport, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_INVENTORY = REPO / "inventory.yml"
 DEFAULT_OUT = REPO / "docs" / GEN
+ICON_EMBED_PX = 128
 PNG_NOTE = b"Generated from inventory.yml by python -m generator build. Do not edit."
 
 
@@ -52,17 +58,54 @@ def mark_png(data: bytes) -> bytes:
     return data[:ihdr_end] + chunk + data[ihdr_end:]
 
 
-def draw_all(inv: Inventory) -> dict[str, Diagram]:
+def shrink_icon(data: bytes) -> bytes:
+    """Icons are drawn 64 px wide; embed them at 2x that, not at their 256+ px source size."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        if max(img.size) <= ICON_EMBED_PX:
+            return data
+        img.thumbnail((ICON_EMBED_PX, ICON_EMBED_PX), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        img.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+
+def draw_all(inv: Inventory, drawn: list[str] | None = None) -> dict[str, Diagram]:
+    """Every diagram; only those whose source or icons changed go through Graphviz."""
     draw = drawing_module()
     specs = {d: build_spec(inv, d) for d in diagram_ids(inv)}
-    check_icons([draw.icon_path(n.icon) for s in specs.values() for n in s.nodes()])
-    out = {}
+    icon_paths = {n.icon: draw.icon_path(n.icon) for s in specs.values() for n in s.nodes()}
+    check_icons(list(icon_paths.values()))
+    icon_bytes = {str(path): path.read_bytes() for path in icon_paths.values()}
+    version = graphviz_version()
+    jobs = {}
     for diagram_id, spec in specs.items():
-        rendered = render(draw.draw(spec))
+        source = draw.draw(spec)
+        icons = [icon_bytes[str(icon_paths[n.icon])] for n in spec.nodes()]
+        jobs[diagram_id] = (source, diagram_key(source, icons, version))
+    renderings = {d: load_rendering(key) for d, (_, key) in jobs.items()}
+    missing = [d for d, r in renderings.items() if r is None]
+    # dot is single-threaded; separate processes use every core.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), os.cpu_count() or 1))) as pool:
+        for diagram_id, rendered in zip(missing, pool.map(lambda d: render(jobs[d][0]), missing), strict=True):
+            store_rendering(jobs[diagram_id][1], rendered)
+            renderings[diagram_id] = rendered
+    if drawn is not None:
+        drawn.extend(missing)
+    shrunk: dict[str, bytes] = {}
+
+    def read_icon(path: str) -> bytes:
+        if path not in shrunk:
+            shrunk[path] = shrink_icon(icon_bytes.get(path) or Path(path).read_bytes())
+        return shrunk[path]
+
+    out = {}
+    for diagram_id, rendered in renderings.items():
         svg = publish(
             rendered["svg"].decode("utf-8"),
             prefix=diagram_id,
-            read_icon=lambda p: Path(p).read_bytes(),
+            read_icon=read_icon,
             title=f"{inv.title}: {diagram_title(inv, diagram_id)}",
             description=diagram_description(inv, diagram_id),
         )
@@ -70,10 +113,10 @@ def draw_all(inv: Inventory) -> dict[str, Diagram]:
     return out
 
 
-def render_all(inv: Inventory) -> dict[str, bytes]:
+def render_all(inv: Inventory, drawn: list[str] | None = None) -> dict[str, bytes]:
     """Every generated file, keyed by its path under docs/generated/."""
     files: dict[str, str | bytes] = {}
-    diagrams = draw_all(inv)
+    diagrams = draw_all(inv, drawn)
     for diagram_id, diagram in diagrams.items():
         files[f"diagrams/{diagram_id}.svg"] = rebase_links(diagram.svg, "../../")
         files[f"diagrams/{diagram_id}.png"] = diagram.png
@@ -97,15 +140,20 @@ def render_all(inv: Inventory) -> dict[str, bytes]:
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
 
 
-def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT) -> WriteReport:
-    """Check, render everything, and only then write. A failure writes nothing."""
+def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, force: bool = False) -> WriteReport:
+    """Check, render everything, and only then write. A failure writes nothing.
+
+    With nothing changed since the last successful run, returns at once.
+    """
+    key = fingerprint(inventory) if inventory.is_file() else ""
+    if key and not force and up_to_date(out_dir, key):
+        return WriteReport(skipped=True)
     inv = load(inventory, display_name=_display(inventory))
-    files = render_all(inv)
-    return write_tree(out_dir, files)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    drawn: list[str] = []
+    files = render_all(inv, drawn)
+    if out_dir.exists():
+        invalidate(out_dir)  # a crash while writing must not leave a manifest that looks complete
+    report = write_tree(out_dir, files)
+    report.drawn = drawn
+    write_manifest(out_dir, key, [*files, MARKER])
+    return report

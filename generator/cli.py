@@ -7,15 +7,24 @@ import json
 import sys
 from pathlib import Path
 
-from .build import DEFAULT_INVENTORY, DEFAULT_OUT, _display, build
 from .errors import BuildError, InventoryError
-from .model import Inventory
-from .validate import load
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "inventory.schema.json"
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA_PATH = REPO / "schema" / "inventory.schema.json"
+DEFAULT_INVENTORY = REPO / "inventory.yml"
+DEFAULT_OUT = REPO / "docs" / "generated"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def schema_text() -> str:
+    from .model import Inventory
+
     schema = Inventory.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$comment"] = "Generated from generator/model.py by `python -m generator schema`. Do not edit."
@@ -30,19 +39,31 @@ def main(argv: list[str] | None = None) -> int:
     make = sub.add_parser("build", help="generate diagrams, tables, snippets and blocks")
     make.add_argument("--inventory", type=Path, default=DEFAULT_INVENTORY)
     make.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    make.add_argument("--force", action="store_true", help="regenerate even if nothing changed")
     schema = sub.add_parser("schema", help="write the JSON Schema exported from the models")
     schema.add_argument("--out", type=Path, default=SCHEMA_PATH)
     args = parser.parse_args(argv)
 
     try:
         if args.command == "check":
+            from .validate import load
+
             inv = load(args.inventory, display_name=_display(args.inventory))
             print(f"{_display(args.inventory)}: OK ({len(inv.components)} components, {len(inv.clouds)} clouds)")
         elif args.command == "build":
-            report = build(args.inventory, args.out)
+            # Importing the renderers costs more than a no-op run; check first.
+            from .cache import fingerprint, up_to_date
+
+            if not args.force and args.inventory.is_file() and up_to_date(args.out, fingerprint(args.inventory)):
+                print(f"generated {_display(args.out)}: up to date")
+                return 0
+            from .build import build
+
+            report = build(args.inventory, args.out, force=True)
             print(
                 f"generated {_display(args.out)}: {len(report.written)} written, "
-                f"{len(report.removed)} removed, {report.unchanged} unchanged"
+                f"{len(report.removed)} removed, {report.unchanged} unchanged; "
+                f"diagrams drawn: {', '.join(report.drawn) or 'none (cached)'}"
             )
         else:
             args.out.parent.mkdir(parents=True, exist_ok=True)

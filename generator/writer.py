@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MARKER = ".generated-by-rasa-architecture"
+MANIFEST = ".manifest.json"  # written by cache.write_manifest after a complete run
 
 
 @dataclass
@@ -20,6 +21,8 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    skipped: bool = False
+    drawn: list[str] = field(default_factory=list)
 
 
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> WriteReport:
@@ -46,7 +49,7 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> WriteReport:
         report.written.append(rel)
     for path in sorted(out_dir.rglob("*"), reverse=True):
         rel = path.relative_to(out_dir).as_posix()
-        if path.is_file() and rel not in files:
+        if path.is_file() and rel not in files and rel != MANIFEST:
             path.unlink()
             report.removed.append(rel)
         elif path.is_dir() and not any(path.iterdir()):
