@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.requirements-installed
 HOST    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: readme-images help setup system-deps serve generate check build publish test lint format schema freeze clean
+.PHONY: bench readme-images help setup system-deps serve generate check build publish test lint format schema freeze clean
 
 help:
 	@echo "make serve     set up (first run) and serve the site on http://$(HOST) with live reload"
@@ -76,3 +76,6 @@ clean:
 readme-images: generate
 	cp docs/generated/diagrams/overview.png assets/readme/overview.png
 	cp test-artifacts/screenshots/overview-light.png assets/readme/screenshot-light.png
+
+bench: setup
+	$(PY) scripts/benchmark.py

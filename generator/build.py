@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import struct
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble, default_selection
-from .cache import diagram_key, fingerprint, invalidate, load_rendering, store_rendering, up_to_date, write_manifest
+from .cache import cache_dir, diagram_key, fingerprint, invalidate, load_rendering, store_rendering, up_to_date, write_manifest
 from .cli import _display
 from .diagram_spec import build_spec, diagram_ids
+from .errors import BuildError
 from .graphviz import check_icons, drawing_module, graphviz_version, render
 from .model import Inventory
 from .render_configurator import configurator_block, configurator_data
@@ -60,6 +62,19 @@ def mark_png(data: bytes) -> bytes:
 
 def shrink_icon(data: bytes) -> bytes:
     """Icons are drawn 64 px wide; embed them at 2x that, not at their 256+ px source size."""
+    key = hashlib.sha256(data + str(ICON_EMBED_PX).encode()).hexdigest()
+    cached = cache_dir() / "icons" / f"{key}.png"
+    if cached.is_file():
+        return cached.read_bytes()
+    small = _shrink(data)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(small)
+    os.replace(tmp, cached)
+    return small
+
+
+def _shrink(data: bytes) -> bytes:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as img:
@@ -86,18 +101,20 @@ def draw_all(inv: Inventory, drawn: list[str] | None = None) -> dict[str, Diagra
         jobs[diagram_id] = (source, diagram_key(source, icons, version))
     renderings = {d: load_rendering(key) for d, (_, key) in jobs.items()}
     missing = [d for d, r in renderings.items() if r is None]
-    # dot is single-threaded; separate processes use every core.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), os.cpu_count() or 1))) as pool:
-        for diagram_id, rendered in zip(missing, pool.map(lambda d: render(jobs[d][0]), missing), strict=True):
-            store_rendering(jobs[diagram_id][1], rendered)
-            renderings[diagram_id] = rendered
+    # dot and Pillow's encoder both run outside the GIL: overlap them on every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        dots = {d: pool.submit(render, jobs[d][0]) for d in missing}
+        small = {path: pool.submit(shrink_icon, data) for path, data in icon_bytes.items()}
+        for diagram_id, future in dots.items():
+            renderings[diagram_id] = future.result()
+            store_rendering(jobs[diagram_id][1], renderings[diagram_id])
+        shrunk = {path: future.result() for path, future in small.items()}
     if drawn is not None:
         drawn.extend(missing)
-    shrunk: dict[str, bytes] = {}
 
     def read_icon(path: str) -> bytes:
         if path not in shrunk:
-            shrunk[path] = shrink_icon(icon_bytes.get(path) or Path(path).read_bytes())
+            raise BuildError(f"expected an icon the diagram names, got an unknown image {path}")
         return shrunk[path]
 
     out = {}
@@ -116,26 +133,30 @@ def draw_all(inv: Inventory, drawn: list[str] | None = None) -> dict[str, Diagra
 def render_all(inv: Inventory, drawn: list[str] | None = None) -> dict[str, bytes]:
     """Every generated file, keyed by its path under docs/generated/."""
     files: dict[str, str | bytes] = {}
-    diagrams = draw_all(inv, drawn)
+    # Graphviz runs in subprocesses; render the text artefacts meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        pending = background.submit(draw_all, inv, drawn)
+        files["blocks/overview-table.md"] = overview_table(inv)
+        files["blocks/cloud-tables.md"] = cloud_tables(inv)
+        files["blocks/component-list.md"] = component_list(inv)
+        files["blocks/components.md"] = components_block(inv)
+        files["blocks/files.md"] = files_block(inv)
+        files["blocks/deploy.md"] = deploy_block(inv)
+        files["blocks/cloud-list.md"] = cloud_list(inv)
+        files["blocks/configurator.md"] = configurator_block(inv)
+        for cloud in inv.clouds:
+            files[f"configurator/{cloud.id}.json"] = configurator_data(inv, cloud.id)
+            selection = default_selection(inv, cloud.id)
+            parts = assemble(inv, selection)
+            files[f"files/{cloud.id}/endpoints.yml"] = endpoints_file(inv, selection, parts)
+            files[f"files/{cloud.id}/values.yml"] = values_file(inv, selection, parts)
+        diagrams = pending.result()
     for diagram_id, diagram in diagrams.items():
         files[f"diagrams/{diagram_id}.svg"] = rebase_links(diagram.svg, "../../")
         files[f"diagrams/{diagram_id}.png"] = diagram.png
     svgs = {d: diagram.svg for d, diagram in diagrams.items()}
     files["blocks/diagrams.md"] = diagram_tabs(inv, svgs)
-    files["blocks/overview-table.md"] = overview_table(inv)
-    files["blocks/cloud-tables.md"] = cloud_tables(inv)
-    files["blocks/component-list.md"] = component_list(inv)
-    files["blocks/components.md"] = components_block(inv)
-    files["blocks/files.md"] = files_block(inv)
-    files["blocks/deploy.md"] = deploy_block(inv)
-    files["blocks/cloud-list.md"] = cloud_list(inv)
-    files["blocks/configurator.md"] = configurator_block(inv)
     for cloud in inv.clouds:
-        files[f"configurator/{cloud.id}.json"] = configurator_data(inv, cloud.id)
-        selection = default_selection(inv, cloud.id)
-        parts = assemble(inv, selection)
-        files[f"files/{cloud.id}/endpoints.yml"] = endpoints_file(inv, selection, parts)
-        files[f"files/{cloud.id}/values.yml"] = values_file(inv, selection, parts)
         files[f"clouds/{cloud.id}.md"] = cloud_page(inv, cloud.id, rebase_links(svgs[cloud.id], "../../"))
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
 

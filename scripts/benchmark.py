@@ -1,0 +1,238 @@
+"""Measure generation and site build side by side, in one run on one machine.
+
+    make bench            (or: .venv/bin/python scripts/benchmark.py)
+
+Every figure is a median of several runs of real commands (subprocesses, as a
+maintainer would run them), each in a scratch copy of the project, so the
+working tree and its cache are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+PY = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("mkdocs.yml", "inventory.yml"):
+        shutil.copy2(REPO / name, dest / name)
+    for name in ("docs", "generator", "diagrams", "schema"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("generated", "__pycache__"))
+    return dest
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr}")
+    return elapsed
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def cold_generation(project: Path, reps: int = 5) -> float:
+    samples = []
+    for i in range(reps):
+        cache = project / f".cache-cold-{i}"
+        out = project / f"out-cold-{i}"
+        env = {**ENV, "RPA_CACHE_DIR": str(cache)}
+        samples.append(timed([PY, "-m", "generator", "build", "--out", str(out)], project, env))
+    return median(samples)
+
+
+def dot_floor(project: Path, reps: int = 5) -> float:
+    """Bare `dot` on the same graphs, one after another: what drawing cannot go below."""
+    from generator.diagram_spec import build_spec, diagram_ids
+    from generator.graphviz import drawing_module
+    from generator.validate import load
+
+    inv = load(project / "inventory.yml")
+    draw = drawing_module()
+    sources = []
+    for diagram in diagram_ids(inv):
+        path = project / f"{diagram}.gv"
+        path.write_text(draw.draw(build_spec(inv, diagram)))
+        sources.append(path)
+    samples = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        for path in sources:
+            subprocess.run(
+                ["dot", "-Tsvg", f"-o{path}.svg", "-Tpng", f"-o{path}.png", str(path)], check=True, capture_output=True
+            )
+        samples.append(time.perf_counter() - start)
+    return median(samples)
+
+
+def noop_generation(project: Path, reps: int = 7) -> float:
+    env = {**ENV, "RPA_CACHE_DIR": str(project / ".cache-noop")}
+    out = project / "out-noop"
+    timed([PY, "-m", "generator", "build", "--out", str(out)], project, env)
+    return median([timed([PY, "-m", "generator", "build", "--out", str(out)], project, env) for _ in range(reps)])
+
+
+def site_builds(project: Path, reps: int = 3) -> tuple[float, float]:
+    mkdocs = [PY, "-m", "mkdocs", "build", "--quiet", "--site-dir"]
+    timed([*mkdocs, str(project / "site-warmup")], project)  # fills the cache and docs/generated
+    warm = median([timed([*mkdocs, str(project / f"site-{i}")], project) for i in range(reps)])
+    off_env = {**ENV, "RPA_GENERATE": "0"}
+    off = median([timed([*mkdocs, str(project / f"site-off-{i}")], project, off_env) for i in range(reps)])
+    return warm, off
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def edit_to_page(project: Path, edits: int = 5) -> float:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/components.html"
+    server = subprocess.Popen(
+        [PY, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while "lock-store" not in _get(url):
+            if time.monotonic() > deadline:
+                raise SystemExit("mkdocs serve did not start")
+            time.sleep(0.2)
+        time.sleep(2)  # let the follow-up rebuild of the first start settle
+        inventory = project / "inventory.yml"
+        original = inventory.read_text()
+        samples = []
+        for i in range(edits):
+            token = f"Benchmark edit number {i}."
+            inventory.write_text(original.replace("With several Rasa Pro replicas", f"{token} With several Rasa Pro replicas"))
+            start = time.perf_counter()
+            while token not in _get(url):
+                if time.perf_counter() - start > 60:
+                    raise SystemExit("the edit never reached the page")
+                time.sleep(0.05)
+            samples.append(time.perf_counter() - start)
+            time.sleep(2)  # let the follow-up rebuild finish before the next edit
+        return median(samples)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def page_bytes(project: Path) -> tuple[int, int]:
+    site = project / "site-0"
+    html = (site / "index.html").stat().st_size  # the overview diagram is inline
+    lazy = sum((site / "generated" / "diagrams" / f"{c}.svg").stat().st_size for c in ("aws", "azure", "gcp"))
+    return html, lazy
+
+
+def synthetic(project: Path, size: int) -> Path:
+    """The real inventory padded with copies of a cloud service up to `size` components."""
+    data = yaml.safe_load((REPO / "inventory.yml").read_text())
+    template = next(c for c in data["components"] if c["id"] == "tracker-store")
+    n = 0
+    while len(data["components"]) < size:
+        n += 1
+        clone = yaml.safe_load(yaml.safe_dump(template))
+        clone["id"] = f"service-{n}"
+        clone["name"] = f"Service {n}"
+        data["components"].append(clone)
+        data["components"][0]["connections"].append({"to": clone["id"], "label": "uses", "protocol": "TCP"})
+    path = project / f"inventory-{size}.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def scaling(project: Path, sizes: tuple[int, ...] = (25, 50, 100, 200), reps: int = 3) -> dict[int, float]:
+    results = {}
+    for size in sizes:
+        inventory = synthetic(project, size)
+        samples = []
+        for i in range(reps):
+            env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-scale-{size}-{i}")}
+            out = project / f"out-scale-{size}-{i}"
+            samples.append(
+                timed([PY, "-m", "generator", "build", "--inventory", str(inventory), "--out", str(out)], project, env)
+            )
+        results[size] = median(samples)
+    return results
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="rpa-bench-") as tmp:
+        project = copy_project(Path(tmp) / "project")
+        dot_version = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
+        print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {dot_version}")
+        print("Medians of repeated runs; every command is run as a subprocess.\n")
+
+        cold = cold_generation(project)
+        floor = dot_floor(project)
+        noop = noop_generation(project)
+        warm, off = site_builds(project)
+        edit = edit_to_page(copy_project(Path(tmp) / "serve"))
+        html, lazy = page_bytes(project)
+        scale = scaling(project)
+
+        rows = [
+            ("cold generation (python -m generator build)", f"{cold:.3f} s", verdict(cold < 1.0) + " (< 1 s)"),
+            ("bare dot on the same graphs, in sequence", f"{floor:.3f} s", "the floor"),
+            ("cold / floor", f"{cold / floor:.2f}x", verdict(cold / floor < 2.0) + " (< 2x)"),
+            ("regeneration, nothing changed", f"{noop:.3f} s", verdict(noop < 0.15) + " (< 0.15 s)"),
+            ("  share of cold", f"{noop / cold:.0%}", ""),
+            ("mkdocs build, warm cache", f"{warm:.3f} s", ""),
+            ("mkdocs build, generation off", f"{off:.3f} s", ""),
+            ("  warm / off", f"{warm / off:.2f}x", verdict(warm / off <= 1.3) + " (<= 1.3x)"),
+            ("inventory edit to rebuilt page (mkdocs serve)", f"{edit:.2f} s", verdict(edit < 2.0) + " (< 2 s)"),
+            ("overview page: HTML with its inline diagram", f"{html / 1000:.0f} KB", verdict(html < 250_000) + " (< 250 KB)"),
+            ("  cloud diagrams fetched only when their tab opens", f"{lazy / 1000:.0f} KB", "not loaded by default"),
+        ]
+        width = max(len(r[0]) for r in rows)
+        for name, value, note in rows:
+            print(f"{name.ljust(width)}  {value:>9}  {note}")
+        print("\nCold generation by inventory size:")
+        base_size = min(scale)
+        for size, seconds in scale.items():
+            print(f"  {size:>4} components  {seconds:.3f} s  {seconds / size * 1000:.1f} ms per component")
+        big, small = max(scale), min(scale)
+        growth = (scale[big] / scale[small]) / (big / small)
+        print(
+            f"  time grew {scale[big] / scale[small]:.2f}x for {big // base_size}x the components: "
+            + verdict(growth <= 1.0)
+            + " (no faster than linear)"
+        )
+
+
+if __name__ == "__main__":
+    main()
