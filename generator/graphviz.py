@@ -69,7 +69,3 @@ def render(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, 
 def graphviz_version() -> str:
     proc = subprocess.run([dot_binary(), "-V"], capture_output=True, check=False)
     return proc.stderr.decode("utf-8", "replace").strip()
-
-
-def scratch_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="rpa-"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from urllib.parse import quote
 
 from .assemble import all_selections, assemble, default_selection, selection_key
 from .model import Inventory
@@ -51,8 +52,6 @@ def _output(kind: str, filename: str, text: str) -> str:
 
 
 def _uri(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text, safe="")
 
 

@@ -11,7 +11,7 @@ import html
 
 from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, diagram_ids
-from .markdown import attr, code_block, indent, inline, link, table, tabs
+from .markdown import code_block, inline, link, table, tabs
 from .model import Component, Inventory
 from .render_yaml import endpoints_file, fragment_files, helm_install, rasa_command, secret_command, values_file
 
@@ -258,6 +258,3 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         _deploy_body(inv, cloud_id),
     ]
     return "\n".join(out)
-
-
-__all__ = ["attr", "indent"]

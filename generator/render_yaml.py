@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .assemble import Assembled, Selection, assemble, component_fragment, helm_values, single
+from .assemble import Assembled, Selection, assemble, component_fragment, helm_values
 from .model import EnvVar, Inventory
 
 # Every character YAML treats as a line break.
@@ -115,6 +115,3 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None) 
     if frag.args:
         endpoints += f"# Extra rasa run arguments: {' '.join(frag.args)}\n"
     return endpoints, head + dump(values)
-
-
-__all__ = ["dump", "endpoints_file", "fragment_files", "single", "values_file"]

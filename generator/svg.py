@@ -55,7 +55,6 @@ def publish(svg: str, prefix: str, read_icon: Callable[[str], bytes], title: str
     start = body.index("<svg")
     body = re.sub(r"<!--.*?-->\n?", "", body[start:], flags=re.S)
     body = re.sub(r' id="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"', body)
-    body = body.replace(' id="node-', ' id="').replace(f' id="{prefix}-node-', f' id="{prefix}-node-')
     # Screen readers name SVG links by aria-label more reliably than by xlink:title.
     body = re.sub(r'<a xlink:href="([^"]*)" xlink:title="([^"]*)"', r'<a xlink:href="\1" xlink:title="\2" aria-label="\2"', body)
     title_id = f"{prefix}-title"
