@@ -19,6 +19,7 @@ help:
 	@echo "make schema    re-export schema/inventory.schema.json from the models"
 
 $(STAMP): requirements.txt
+	scripts/install-system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

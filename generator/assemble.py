@@ -166,11 +166,6 @@ def default_selection(inv: Inventory, cloud: str) -> Selection:
     return Selection(cloud=cloud, enabled=enabled)
 
 
-def single(inv: Inventory, cloud: str, component_id: str, variant: str | None = None) -> Selection:
-    variants = ((component_id, variant),) if variant else ()
-    return Selection(cloud=cloud, enabled=frozenset({component_id}), variants=variants)
-
-
 def all_selections(inv: Inventory, cloud: str) -> Iterator[Selection]:
     """Every combination of optional parts and variants (the configurator's space)."""
     required = [c.id for c in inv.components if c.required]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import struct
@@ -12,15 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble, default_selection
-from .cache import cache_dir, diagram_key, fingerprint, invalidate, load_rendering, store_rendering, up_to_date, write_manifest
-from .cli import _display
+from .cache import cached_icon, diagram_key, fingerprint, invalidate, load_rendering, store_rendering, up_to_date, write_manifest
 from .diagram_spec import build_spec, diagram_ids
 from .errors import BuildError
 from .graphviz import check_icons, drawing_module, graphviz_version, render
 from .model import Inventory
+from .paths import DEFAULT_INVENTORY, DEFAULT_OUT, MARKER, display
 from .render_configurator import configurator_block, configurator_data
 from .render_pages import (
-    GEN,
     cloud_list,
     cloud_page,
     cloud_tables,
@@ -36,11 +34,8 @@ from .render_pages import (
 from .render_yaml import endpoints_file, values_file
 from .svg import publish, rebase_links
 from .validate import load
-from .writer import MARKER, WriteReport, write_tree
+from .writer import WriteReport, write_tree
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_INVENTORY = REPO / "inventory.yml"
-DEFAULT_OUT = REPO / "docs" / GEN
 ICON_EMBED_PX = 128
 PNG_NOTE = b"Generated from inventory.yml by python -m generator build. Do not edit."
 
@@ -62,16 +57,7 @@ def mark_png(data: bytes) -> bytes:
 
 def shrink_icon(data: bytes) -> bytes:
     """Icons are drawn 64 px wide; embed them at 2x that, not at their 256+ px source size."""
-    key = hashlib.sha256(data + str(ICON_EMBED_PX).encode()).hexdigest()
-    cached = cache_dir() / "icons" / f"{key}.png"
-    if cached.is_file():
-        return cached.read_bytes()
-    small = _shrink(data)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(small)
-    os.replace(tmp, cached)
-    return small
+    return cached_icon(data, ICON_EMBED_PX, _shrink)
 
 
 def _shrink(data: bytes) -> bytes:
@@ -161,15 +147,18 @@ def render_all(inv: Inventory, drawn: list[str] | None = None) -> dict[str, byte
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
 
 
-def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, force: bool = False) -> WriteReport:
+def build(
+    inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, force: bool = False, key: str | None = None
+) -> WriteReport:
     """Check, render everything, and only then write. A failure writes nothing.
 
     With nothing changed since the last successful run, returns at once.
     """
-    key = fingerprint(inventory) if inventory.is_file() else ""
+    if key is None:
+        key = fingerprint(inventory) if inventory.is_file() else ""
     if key and not force and up_to_date(out_dir, key):
         return WriteReport(skipped=True)
-    inv = load(inventory, display_name=_display(inventory))
+    inv = load(inventory, display_name=display(inventory))
     drawn: list[str] = []
     files = render_all(inv, drawn)
     if out_dir.exists():

@@ -17,10 +17,10 @@ import importlib.util
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-MANIFEST = ".manifest.json"  # same name as writer.MANIFEST; kept here to avoid importing it
+from .paths import DRAW_SCRIPT, MANIFEST, REPO, atomic_write
 
 
 def cache_dir() -> Path:
@@ -37,7 +37,7 @@ def _stat_key(path: Path | None) -> str:
 def fingerprint(inventory: Path) -> str:
     digest = hashlib.sha256()
     digest.update(inventory.read_bytes())
-    code = [*sorted((REPO / "generator").glob("*.py")), REPO / "diagrams" / "draw.py"]
+    code = [*sorted((REPO / "generator").glob("*.py")), DRAW_SCRIPT]
     for path in code:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -75,9 +75,7 @@ def write_manifest(out_dir: Path, key: str, rels: list[str]) -> None:
         "fingerprint": key,
         "files": {rel: _file_state(out_dir, rel) for rel in sorted(rels)},
     }
-    tmp = out_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, out_dir / MANIFEST)
+    atomic_write(out_dir / MANIFEST, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode())
 
 
 def invalidate(out_dir: Path) -> None:
@@ -101,9 +99,15 @@ def load_rendering(key: str) -> dict[str, bytes] | None:
 
 
 def store_rendering(key: str, rendered: dict[str, bytes]) -> None:
-    folder = cache_dir() / "diagrams"
-    folder.mkdir(parents=True, exist_ok=True)
     for fmt, data in rendered.items():
-        tmp = folder / f".{key}.{fmt}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, folder / f"{key}.{fmt}")
+        atomic_write(cache_dir() / "diagrams" / f"{key}.{fmt}", data)
+
+
+def cached_icon(data: bytes, size: int, shrink: Callable[[bytes], bytes]) -> bytes:
+    """`shrink(data)`, remembered by the icon's content and the target size."""
+    path = cache_dir() / "icons" / f"{hashlib.sha256(data).hexdigest()}-{size}.png"
+    if path.is_file():
+        return path.read_bytes()
+    small = shrink(data)
+    atomic_write(path, small)
+    return small

@@ -8,18 +8,8 @@ import sys
 from pathlib import Path
 
 from .errors import BuildError, InventoryError
-
-REPO = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = REPO / "schema" / "inventory.schema.json"
-DEFAULT_INVENTORY = REPO / "inventory.yml"
-DEFAULT_OUT = REPO / "docs" / "generated"
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+from .paths import DEFAULT_INVENTORY, DEFAULT_OUT, SCHEMA_PATH
+from .paths import display as _display
 
 
 def schema_text() -> str:
@@ -54,12 +44,13 @@ def main(argv: list[str] | None = None) -> int:
             # Importing the renderers costs more than a no-op run; check first.
             from .cache import fingerprint, up_to_date
 
-            if not args.force and args.inventory.is_file() and up_to_date(args.out, fingerprint(args.inventory)):
+            key = fingerprint(args.inventory) if args.inventory.is_file() else None
+            if key and not args.force and up_to_date(args.out, key):
                 print(f"generated {_display(args.out)}: up to date")
                 return 0
             from .build import build
 
-            report = build(args.inventory, args.out, force=True)
+            report = build(args.inventory, args.out, force=True, key=key)
             print(
                 f"generated {_display(args.out)}: {len(report.written)} written, "
                 f"{len(report.removed)} removed, {report.unchanged} unchanged; "

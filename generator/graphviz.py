@@ -11,9 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .errors import BuildError
-
-REPO = Path(__file__).resolve().parent.parent
-DRAW_SCRIPT = REPO / "diagrams" / "draw.py"
+from .paths import DRAW_SCRIPT
 
 
 @cache

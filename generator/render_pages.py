@@ -174,9 +174,9 @@ def component_section(inv: Inventory, index: int) -> str:
             body.append(f"Runs on {link(cloud.kubernetes, cloud.kubernetes_url)} next to Rasa Pro.\n")
         variant_tabs = []
         for var in variants:
-            endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None)
-            frag_body = code_block(endpoints, title="endpoints.yml") + "\n" + code_block(values, title="values.yml")
             frag = component_fragment(inv, index, cloud.id, var.id if var else None)
+            endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None, frag)
+            frag_body = code_block(endpoints, title="endpoints.yml") + "\n" + code_block(values, title="values.yml")
             frag_body += "\n" + env_table(frag.env)
             if var:
                 variant_tabs.append((var.name, f"{inline(var.description)}\n\n{frag_body}"))

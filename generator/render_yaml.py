@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from .assemble import Assembled, Selection, assemble, component_fragment, helm_values
-from .model import EnvVar, Inventory
+from .model import EnvVar, Fragment, Inventory
 
 # Every character YAML treats as a line break.
 LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
@@ -104,10 +104,13 @@ def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     return _comment_block(head) + "\n" + dump(parts.values)
 
 
-def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None) -> tuple[str, str]:
-    """(endpoints.yml fragment, values.yml fragment) for one component on one cloud."""
+def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, frag: Fragment | None = None) -> tuple[str, str]:
+    """(endpoints.yml fragment, values.yml fragment) for one component on one cloud.
+
+    Pass `frag` when the caller already resolved the component's layers.
+    """
     comp = inv.components[index]
-    frag = component_fragment(inv, index, cloud, variant)
+    frag = frag or component_fragment(inv, index, cloud, variant)
     parts = Assembled(endpoints=frag.endpoints, values=frag.values, args=frag.args, env=frag.env)
     values = helm_values(inv, parts)
     head = _comment_block([f"{comp.name} on {inv.cloud(cloud).name}. {MARK}"])

@@ -69,14 +69,13 @@ def read_source(path: FsPath, display_name: str | None = None) -> Source:
     """Load `path`; raise InventoryError with every structural YAML problem."""
     name = display_name or path.name
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
     except FileNotFoundError:
         raise InventoryError(name, [Problem(1, "(file)", f"expected an inventory file at {path}, got no such file")]) from None
-    if len(raw) > MAX_BYTES:
-        raise InventoryError(
-            name,
-            [Problem(1, "(file)", f"expected at most {MAX_BYTES} bytes, got {len(raw)} bytes")],
-        )
+    # Check the size before reading, so a runaway file is refused without loading it.
+    if size > MAX_BYTES:
+        raise InventoryError(name, [Problem(1, "(file)", f"expected at most {MAX_BYTES} bytes, got {size} bytes")])
+    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -7,13 +7,10 @@ files alone (so `mkdocs serve` sees no spurious changes and cannot loop).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MARKER = ".generated-by-rasa-architecture"
-MANIFEST = ".manifest.json"  # written by cache.write_manifest after a complete run
+from .paths import MANIFEST, MARKER, atomic_write
 
 
 @dataclass
@@ -36,16 +33,7 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> WriteReport:
         if target.is_file() and target.read_bytes() == data:
             report.unchanged += 1
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, data)
         report.written.append(rel)
     for path in sorted(out_dir.rglob("*"), reverse=True):
         rel = path.relative_to(out_dir).as_posix()

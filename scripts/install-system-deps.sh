@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the system packages the project needs, only those that are missing.
-# Usage: scripts/install-system-deps.sh graphviz [chromium] [node]
+# Usage: scripts/install-system-deps.sh [venv] [graphviz] [chromium] [node]
 set -euo pipefail
 
 need=()
 for what in "$@"; do
   case "$what" in
+    # Debian splits venv/ensurepip out of python3; without it `python3 -m venv` fails.
+    venv) python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv) ;;
     graphviz) command -v dot >/dev/null 2>&1 || need+=(graphviz) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     node) command -v npm >/dev/null 2>&1 || need+=(nodejs npm) ;;
