@@ -6,11 +6,13 @@ STAMP   := $(VENV)/.requirements-installed
 HOST    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: bench readme-images help setup system-deps serve generate check build publish test lint format schema freeze clean
+.PHONY: bench readme-images help setup system-deps serve generate check build publish test test-fast goldens typecheck lint format schema freeze clean
 
 help:
 	@echo "make serve     set up (first run) and serve the site on http://$(HOST) with live reload"
 	@echo "make test      set up (first run) and run every test"
+	@echo "make test-fast the edit loop: lint, types and every test but the browser and slow ones"
+	@echo "make goldens   rewrite the golden outputs and error texts after an intended change"
 	@echo "make check     validate inventory.yml"
 	@echo "make generate  regenerate docs/generated/ from inventory.yml"
 	@echo "make build     generate, then mkdocs build --strict into site/"
@@ -53,9 +55,19 @@ node_modules/.installed: package.json package-lock.json
 test: setup
 	scripts/install-system-deps.sh graphviz chromium node
 	$(MAKE) node_modules/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(MAKE) lint typecheck
 	$(PY) -m pytest
+
+test-fast: setup
+	$(MAKE) lint typecheck
+	$(PY) -m pytest -m "not browser and not slow" -q
+
+goldens: setup
+	$(PY) -m pytest tests/test_golden.py tests/test_validation.py --update-goldens -q
+	git status --short tests/inventories
+
+typecheck: setup
+	$(VENV)/bin/mypy
 
 lint: setup
 	$(VENV)/bin/ruff check .

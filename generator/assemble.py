@@ -85,6 +85,22 @@ def combine(
             raise Conflict(here, owners.get(here, "another component"), owner)
 
 
+def clashes(
+    first: Mapping[str, Any], second: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
+    """Every key path `combine` would refuse to merge: (path, first's value, second's value)."""
+    for key, value in second.items():
+        if key not in first:
+            continue
+        here = (*prefix, key)
+        if isinstance(first[key], dict) and isinstance(value, Mapping):
+            yield from clashes(first[key], value, here)
+        elif isinstance(first[key], list) and isinstance(value, list):
+            continue
+        elif first[key] != value:
+            yield here, first[key], value
+
+
 def layers(inv: Inventory, index: int, cloud: str, variant: str | None) -> list[Layer]:
     """The fragments of component `index` on `cloud`, most general first."""
     comp = inv.components[index]
@@ -180,14 +196,14 @@ def all_selections(inv: Inventory, cloud: str) -> Iterator[Selection]:
 
 
 def selection_key(selection: Selection, inv: Inventory) -> str:
-    """Stable key for a selection; docs/javascripts/site.js builds the same string.
+    """Stable key for a selection: its tokens, sorted and comma-joined.
 
-    Format: optional ids switched on, sorted and comma-joined, then '|', then
-    'component=variant' for every enabled component that has variants, sorted.
+    A token is the id of each optional part switched on, and `component=variant`
+    for each enabled component that has variants. The configurator's inputs
+    carry these tokens as `data-token`; the page joins the checked ones the same way.
     """
-    optional = sorted(c.id for c in inv.components if not c.required and c.id in selection.enabled)
-    picks = []
+    tokens = [c.id for c in inv.components if not c.required and c.id in selection.enabled]
     for comp in inv.components:
-        if comp.variants and comp.id in selection.enabled:
-            picks.append(f"{comp.id}={selection.variant(comp.id) or comp.variants[0].id}")
-    return ",".join(optional) + "|" + ",".join(sorted(picks))
+        if len(comp.variants) > 1 and comp.id in selection.enabled:
+            tokens.append(f"{comp.id}={selection.variant(comp.id) or comp.variants[0].id}")
+    return ",".join(sorted(tokens))

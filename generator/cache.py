@@ -2,7 +2,7 @@
 
 Two levels:
 - the whole run: a fingerprint of everything that shapes the output (the
-  inventory, this package's code, the drawing script, Graphviz and the
+  inventory, this package's code, Graphviz and the
   `diagrams` package). It is stored in the output folder's manifest with the
   size and mtime of every file; if both match, nothing is regenerated. This
   module imports only the standard library so that the check stays cheap.
@@ -20,7 +20,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .paths import DRAW_SCRIPT, MANIFEST, REPO, atomic_write
+from . import marks
+from .paths import MANIFEST, REPO, atomic_write
 
 
 def cache_dir() -> Path:
@@ -37,7 +38,7 @@ def _stat_key(path: Path | None) -> str:
 def fingerprint(inventory: Path) -> str:
     digest = hashlib.sha256()
     digest.update(inventory.read_bytes())
-    code = [*sorted((REPO / "generator").glob("*.py")), DRAW_SCRIPT]
+    code = sorted((REPO / "generator").glob("*.py"))
     for path in code:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -71,7 +72,7 @@ def up_to_date(out_dir: Path, key: str) -> bool:
 
 def write_manifest(out_dir: Path, key: str, rels: list[str]) -> None:
     doc = {
-        "generated": "Generated from inventory.yml by `python -m generator build`. Do not edit.",
+        "generated": marks.NOTICE,
         "fingerprint": key,
         "files": {rel: _file_state(out_dir, rel) for rel in sorted(rels)},
     }

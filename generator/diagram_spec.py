@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import site
 from .model import Inventory
 
 OVERVIEW = "overview"
@@ -57,11 +58,6 @@ def diagram_ids(inv: Inventory) -> list[str]:
     return [OVERVIEW] + [c.id for c in inv.clouds]
 
 
-def component_href(component_id: str) -> str:
-    """Link target relative to the site root; the embedder adds the prefix."""
-    return f"components.html#{component_id}"
-
-
 def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
     """The overview (cloud-neutral icons) or one cloud's diagram."""
     cloud = None if diagram_id == OVERVIEW else inv.cloud(diagram_id)
@@ -83,7 +79,7 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
                     product=product,
                     icon=offer.icon if offer else comp.icon,
                     required=comp.required,
-                    href=component_href(comp.id),
+                    href=site.component_anchor(comp.id, html=True),
                     tooltip=tooltip,
                 )
             )

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 Path = tuple[str | int, ...]
 
+# Keys printed as they are; anything else (spaces, dots, non-ASCII, control or
+# invisible characters) is quoted so the path stays one readable, unambiguous token.
+PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def quote_key(key: str) -> str:
+    """A key as it appears in messages: bare when plain, else a JSON string with escapes."""
+    return key if PLAIN_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=True)
+
 
 def format_path(path: Path) -> str:
-    """('components', 3, 'id') -> 'components[3].id'."""
+    """('components', 3, 'id') -> 'components[3].id'; ('a', 'b c') -> 'a["b c"]'."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif PLAIN_KEY.fullmatch(part):
+            out += ("." if out else "") + part
         else:
-            out += ("." if out else "") + str(part)
+            out += f"[{quote_key(part)}]"
     return out or "(document)"
 
 

@@ -1,28 +1,13 @@
-"""Run Graphviz's `dot` and the drawing script, failing loudly where Graphviz would not."""
+"""Run Graphviz's `dot`, failing loudly where Graphviz would not."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 from .errors import BuildError
-from .paths import DRAW_SCRIPT
-
-
-@cache
-def drawing_module() -> ModuleType:
-    """Load diagrams/draw.py by path: the folder must not be an importable package."""
-    spec = importlib.util.spec_from_file_location("rpa_draw", DRAW_SCRIPT)
-    if spec is None or spec.loader is None:
-        raise BuildError(f"expected the drawing script at {DRAW_SCRIPT}, got nothing")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def dot_binary() -> str:
@@ -36,17 +21,7 @@ def dot_binary() -> str:
     return found
 
 
-def check_icons(paths: list[Path]) -> None:
-    missing = sorted({str(p) for p in paths if not p.is_file()})
-    if missing:
-        raise BuildError(
-            "expected every icon file of the `diagrams` library to exist, got missing: "
-            + ", ".join(missing)
-            + " (reinstall with `pip install --force-reinstall diagrams`)"
-        )
-
-
-def render(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
+def render_dot(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     """Render `source` once into every format; raise BuildError on any warning about images."""
     dot = dot_binary()
     with tempfile.TemporaryDirectory(prefix="rpa-dot-") as tmp:

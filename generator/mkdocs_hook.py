@@ -1,7 +1,9 @@
-"""MkDocs hook: regenerate docs/generated/ before each build.
+"""MkDocs hook: regenerate docs/generated/ before each build, and add the cloud pages to the nav.
 
 A thin wrapper around `python -m generator build`. Set RPA_GENERATE=0 to build
 from what is already generated (as a hook-less builder such as Zensical does).
+The cloud pages come from `docs/generated/nav.json`, which the generator
+renders from the inventory, so a new cloud needs no edit of mkdocs.yml.
 
 Under `mkdocs serve` a broken inventory must not take the site down: the last
 good generated files stay in place, the problems are printed, and every page
@@ -11,17 +13,19 @@ carries a banner naming them until the file is fixed.
 from __future__ import annotations
 
 import html
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import DEFAULT_INVENTORY, DEFAULT_OUT, build
+from generator.build import build
 from generator.errors import BuildError, InventoryError
-from generator.writer import MARKER
+from generator.paths import DEFAULT_INVENTORY, DEFAULT_OUT, MARKER
 
 _state: dict[str, str | None] = {"command": None, "problem": None}
 
@@ -30,10 +34,16 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
 
 
-def on_pre_build(config, **kwargs) -> None:
+def on_config(config: Any) -> Any:
+    # Generation runs here, not in on_pre_build, because the nav needs its output.
     _state["problem"] = None
-    if os.environ.get("RPA_GENERATE", "1") == "0":
-        return
+    if os.environ.get("RPA_GENERATE", "1") != "0":
+        _generate()
+    config["nav"] = with_cloud_pages(config["nav"], DEFAULT_OUT / "nav.json")
+    return config
+
+
+def _generate() -> None:
     try:
         report = build(DEFAULT_INVENTORY, DEFAULT_OUT)
     except InventoryError as exc:
@@ -46,6 +56,30 @@ def on_pre_build(config, **kwargs) -> None:
         print(f"generator: {len(report.written)} written, {len(report.removed)} removed", file=sys.stderr)
 
 
+def with_cloud_pages(nav: list[Any] | None, nav_file: Path) -> list[Any] | None:
+    """`nav` with the generated pages inserted after the entry they name."""
+    if nav is None or not nav_file.is_file():
+        return nav
+    data = json.loads(nav_file.read_text(encoding="utf-8"))
+    pages = [{page["title"]: page["path"]} for page in data["pages"]]
+
+    def insert(items: list[Any]) -> bool:
+        for index, item in enumerate(items):
+            if item == data["after"] or (isinstance(item, dict) and data["after"] in item.values()):
+                items[index + 1 : index + 1] = pages
+                return True
+            if isinstance(item, dict):
+                for value in item.values():
+                    if isinstance(value, list) and insert(value):
+                        return True
+        return False
+
+    out = json.loads(json.dumps(nav))  # a copy: MkDocs may reuse the config between builds
+    if not insert(out):
+        raise PluginError(f"mkdocs.yml: expected a nav entry for {data['after']}, got none to put the cloud pages after")
+    return out
+
+
 def _fail(message: str) -> None:
     serving = _state["command"] == "serve"
     if not serving or not (DEFAULT_OUT / MARKER).exists():
@@ -56,7 +90,7 @@ def _fail(message: str) -> None:
     _state["problem"] = message
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Any, config: Any) -> str:
     problem = _state["problem"]
     if not problem:
         return output

@@ -10,7 +10,6 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_INVENTORY = REPO / "inventory.yml"
 DEFAULT_OUT = REPO / "docs" / "generated"
 SCHEMA_PATH = REPO / "schema" / "inventory.schema.json"
-DRAW_SCRIPT = REPO / "diagrams" / "draw.py"
 MARKER = ".generated-by-rasa-architecture"  # proves an output folder is ours to rewrite
 MANIFEST = ".manifest.json"  # fingerprint and file states of the last complete run
 

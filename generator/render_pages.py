@@ -8,15 +8,16 @@ live two folders down, get their own prefix.
 from __future__ import annotations
 
 import html
+import json
 
+from . import marks, site
 from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, diagram_ids
 from .markdown import code_block, inline, link, table, tabs
-from .model import Component, Inventory
+from .model import Component, Inventory, Variant
 from .render_yaml import endpoints_file, fragment_files, helm_install, rasa_command, secret_command, values_file
 
-MD_MARK = "<!-- Generated from inventory.yml by `python -m generator build`. Do not edit; edit inventory.yml. -->\n"
-GEN = "generated"  # folder under docs/
+MD_MARK = marks.markdown()
 
 
 def diagram_title(inv: Inventory, diagram_id: str) -> str:
@@ -44,15 +45,16 @@ def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
     """One inline diagram with its text alternative and full-size/download links (raw HTML)."""
     title = diagram_title(inv, diagram_id)
     desc = diagram_description(inv, diagram_id)
-    files = f"{base}{GEN}/diagrams/{diagram_id}"
+    svg_file = base + site.diagram_file(diagram_id, "svg")
+    png_file = base + site.diagram_file(diagram_id, "png")
     return (
         f'<figure class="rpa-diagram" data-diagram="{diagram_id}">'
         f'<div class="rpa-diagram-canvas">{svg.strip()}</div>'
         f'<figcaption><span class="rpa-diagram-caption">Architecture: {html.escape(title)}. '
         f"Select a part to open its section.</span> "
-        f'<a class="rpa-fullsize" href="{files}.svg" target="_blank" rel="noopener">Open full size</a> · '
-        f'<a href="{files}.svg" download="rasa-pro-{diagram_id}.svg">SVG</a> · '
-        f'<a href="{files}.png" download="rasa-pro-{diagram_id}.png">PNG</a>'
+        f'<a class="rpa-fullsize" href="{svg_file}" target="_blank" rel="noopener">Open full size</a> · '
+        f'<a href="{svg_file}" download="rasa-pro-{diagram_id}.svg">SVG</a> · '
+        f'<a href="{png_file}" download="rasa-pro-{diagram_id}.png">PNG</a>'
         f'<details class="rpa-diagram-text"><summary>Diagram as text</summary><p>{html.escape(desc)}</p></details>'
         f"</figcaption></figure>"
     )
@@ -75,7 +77,7 @@ def diagram_tabs(inv: Inventory, svgs: dict[str, str], base: str = "") -> str:
         if i == 0:
             blocks.append(f'<div class="tabbed-block">{diagram_figure(inv, d, svgs[d], base)}</div>')
             continue
-        src = f"{base}{GEN}/diagrams/{d}.svg"
+        src = base + site.diagram_file(d, "svg")
         placeholder = (
             f'<div class="rpa-diagram-lazy" data-src="{src}">'
             f'<a href="{src}">Open the {html.escape(diagram_title(inv, d))} diagram</a></div>'
@@ -102,7 +104,7 @@ def overview_table(inv: Inventory, base: str = "") -> str:
     services = [c for c in inv.components if c.offerings]
     header = ["What", *[inline(c.name) for c in inv.clouds]]
     rows = [
-        [link(c.name, f"{base}components.md#{c.id}") + ("" if c.required else " (optional)")]
+        [link(c.name, base + site.component_anchor(c.id)) + ("" if c.required else " (optional)")]
         + [_offer_cell(c, cloud.id) for cloud in inv.clouds]
         for c in services
     ]
@@ -116,7 +118,7 @@ def cloud_table(inv: Inventory, cloud_id: str, base: str = "") -> str:
         offer = comp.offerings.get(cloud_id)
         service = link(offer.product, offer.url) if offer else inline(inv.group(comp.group).name)
         note = inline(offer.note) if offer and offer.note else inline(comp.summary)
-        rows.append([link(comp.name, f"{base}components.md#{comp.id}"), service, _status(comp), note])
+        rows.append([link(comp.name, base + site.component_anchor(comp.id)), service, _status(comp), note])
     return table(header, rows)
 
 
@@ -130,7 +132,7 @@ def component_list(inv: Inventory) -> str:
         lines.append(f"**{inline(group.name)}.** {inline(group.description)}\n")
         for comp in (c for c in inv.components if c.group == group.id):
             status = "required" if comp.required else "optional"
-            lines.append(f"- {link(comp.name, f'components.md#{comp.id}')} ({status}): {inline(comp.summary)}")
+            lines.append(f"- {link(comp.name, site.component_anchor(comp.id))} ({status}): {inline(comp.summary)}")
         lines.append("")
     return MD_MARK + "\n".join(lines)
 
@@ -163,7 +165,7 @@ def component_section(inv: Inventory, index: int) -> str:
             target = inv.component(conn.to)
             out.append(f"- {link(target.name, f'#{target.id}')}: {inline(conn.label)} ({inline(conn.protocol)})")
         out.append("")
-    variants = comp.variants or [None]
+    variants: list[Variant | None] = list(comp.variants) or [None]
     cloud_tabs = []
     for cloud in inv.clouds:
         body = []
@@ -196,14 +198,13 @@ def components_block(inv: Inventory) -> str:
 def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
     selection = default_selection(inv, cloud_id)
     parts = assemble(inv, selection)
-    folder = f"{base}{GEN}/files/{cloud_id}"
     out = []
     for name, text in (
         ("endpoints.yml", endpoints_file(inv, selection, parts)),
         ("values.yml", values_file(inv, selection, parts)),
     ):
         out.append(
-            f'[:material-download: Download {name}]({folder}/{name}){{ .md-button download="{name}" }}\n\n'
+            f'[:material-download: Download {name}]({base}{site.file_path(cloud_id, name)}){{ .md-button download="{name}" }}\n\n'
             + code_block(text, title=name)
         )
     return "\n".join(out)
@@ -229,16 +230,14 @@ def deploy_block(inv: Inventory) -> str:
 
 
 def cloud_list(inv: Inventory) -> str:
-    lines = [
-        f"- {link(c.title, f'{GEN}/clouds/{c.id}.md')}: Rasa Pro on {link(c.kubernetes, c.kubernetes_url)}" for c in inv.clouds
-    ]
+    lines = [f"- {link(c.title, site.cloud_page(c.id))}: Rasa Pro on {link(c.kubernetes, c.kubernetes_url)}" for c in inv.clouds]
     return MD_MARK + "\n".join(lines) + "\n"
 
 
 def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
     """A data page: every word comes from the inventory or is a fixed heading."""
     cloud = inv.cloud(cloud_id)
-    base = "../../"
+    base = site.base_of(site.cloud_page(cloud_id))
     parts = assemble(inv, default_selection(inv, cloud_id))
     out = [
         MD_MARK,
@@ -250,7 +249,7 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         cloud_table(inv, cloud_id, base),
         "## Files\n",
         "Required parts and the optional parts that are on by default are included; build another combination in the "
-        f"{link('configurator', base + 'configurator.md')}.\n",
+        f"{link('configurator', base + site.CONFIGURATOR_PAGE)}.\n",
         _files_body(inv, cloud_id, base),
         "## Environment variables\n",
         env_table(parts.env),
@@ -258,3 +257,10 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         _deploy_body(inv, cloud_id),
     ]
     return "\n".join(out)
+
+
+def nav_data(inv: Inventory) -> str:
+    """The cloud pages for the navigation; the MkDocs hook inserts them after the Clouds page."""
+    pages = [{"title": c.name, "path": site.cloud_page(c.id)} for c in inv.clouds]
+    doc = {"generated": marks.NOTICE, "after": "clouds.md", "pages": pages}
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"

@@ -8,11 +8,11 @@ from typing import Any
 import yaml
 
 from .assemble import Assembled, Selection, assemble, component_fragment, helm_values
+from .marks import NOTICE
 from .model import EnvVar, Fragment, Inventory
 
 # Every character YAML treats as a line break.
 LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
-MARK = "Generated from inventory.yml by `python -m generator build`. Do not edit; edit inventory.yml."
 
 
 # libyaml's emitter is ~10x faster than PyYAML's pure-Python one; the configurator
@@ -75,7 +75,7 @@ def endpoints_file(inv: Inventory, selection: Selection, parts: Assembled | None
     cloud = inv.cloud(selection.cloud)
     head = [
         f"endpoints.yml for Rasa Pro {inv.rasa.version} on {cloud.title}",
-        MARK,
+        NOTICE,
         f"Start Rasa Pro with: {rasa_command(parts.args)}",
         "Rasa expands each ${VAR} from the environment when it starts.",
         "",
@@ -91,7 +91,7 @@ def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     secret = secret_command(inv, parts.env)
     head = [
         f"values.yml for the {h.chart} Helm chart {h.version} (Rasa Pro {inv.rasa.version}) on {cloud.title}",
-        MARK,
+        NOTICE,
         "Install with:",
         *[f"  {line}" for line in helm_install(inv)],
     ]
@@ -113,7 +113,7 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, 
     frag = frag or component_fragment(inv, index, cloud, variant)
     parts = Assembled(endpoints=frag.endpoints, values=frag.values, args=frag.args, env=frag.env)
     values = helm_values(inv, parts)
-    head = _comment_block([f"{comp.name} on {inv.cloud(cloud).name}. {MARK}"])
+    head = _comment_block([f"{comp.name} on {inv.cloud(cloud).name}. {NOTICE}"])
     endpoints = head + (dump(frag.endpoints) if frag.endpoints else "# Nothing in endpoints.yml for this part.\n")
     if frag.args:
         endpoints += f"# Extra rasa run arguments: {' '.join(frag.args)}\n"

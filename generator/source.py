@@ -48,7 +48,7 @@ def _build(node: yaml.Node, path: Path, loader: yaml.SafeLoader, src: Source, pr
                     Problem(
                         line,
                         format_path(child),
-                        f"expected each key once in a mapping, got '{key}' again (first on line {src.lines[child]})",
+                        f"expected each key once in a mapping, got {describe(key)} again (first on line {src.lines[child]})",
                     )
                 )
                 continue

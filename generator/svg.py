@@ -14,9 +14,9 @@ import html
 import re
 from collections.abc import Callable
 
+from . import marks
 from .errors import BuildError
 
-GENERATED_MARK = "Generated from inventory.yml by `python -m generator build`. Do not edit."
 IMAGE = re.compile(
     r'<image xlink:href="([^"]+)" width="([\d.]+)px" height="([\d.]+)px" '
     r'preserveAspectRatio="([^"]+)" x="([-\d.e+]+)" y="([-\d.e+]+)"/>'
@@ -66,8 +66,7 @@ def publish(svg: str, prefix: str, read_icon: Callable[[str], bytes], title: str
         f' role="group" aria-labelledby="{title_id} {desc_id}" class="rpa-diagram-svg" data-diagram="{prefix}">'
     )
     defs = (
-        f"<!-- {GENERATED_MARK} -->"
-        f'<title id="{title_id}">{html.escape(title)}</title>'
+        marks.xml_comment() + f'<title id="{title_id}">{html.escape(title)}</title>'
         f'<desc id="{desc_id}">{html.escape(description)}</desc>'
         f"<defs>{''.join(symbols[k] for k in sorted(symbols))}</defs>"
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
+import itertools
 import re
+from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path as FsPath
 from typing import Any, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .assemble import Conflict, Selection, assemble, component_fragment
+from .assemble import clashes, component_fragment, layers
+from .drawing import icon_problem
 from .errors import InventoryError, Path, Problem, describe, format_path
 from .model import PATTERN_PHRASES, Fragment, Inventory
 from .source import Source, read_source
@@ -42,9 +45,9 @@ def _expected_keys(model_fields: dict[str, Any]) -> str:
     return ", ".join(model_fields)
 
 
-def _model_at(path: Path) -> type | None:
+def _model_at(path: Path) -> type[BaseModel] | None:
     """The pydantic model that owns the mapping at `path` (for listing known keys)."""
-    current: type = Inventory
+    current: type[BaseModel] = Inventory
     dict_key_next = False
     for part in path:
         if isinstance(part, int):
@@ -54,16 +57,14 @@ def _model_at(path: Path) -> type | None:
             continue
         field = current.model_fields.get(str(part))
         inner = _first_model(field.annotation) if field else None
-        if inner is None:
+        if field is None or inner is None:
             return None
         dict_key_next = get_origin(field.annotation) is dict
         current = inner
     return current
 
 
-def _first_model(annotation: Any) -> type | None:
-    from pydantic import BaseModel
-
+def _first_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
@@ -73,7 +74,7 @@ def _first_model(annotation: Any) -> type | None:
     return None
 
 
-def _message(err: dict[str, Any], path: Path) -> str:
+def _message(err: Mapping[str, Any], path: Path) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "missing":
@@ -81,7 +82,7 @@ def _message(err: dict[str, Any], path: Path) -> str:
     if kind == "extra_forbidden":
         owner = _model_at(path[:-1])
         known = f" ({_expected_keys(owner.model_fields)})" if owner else ""
-        return f"expected one of the known keys{known}, got unknown key '{path[-1]}'"
+        return f"expected one of the known keys{known}, got unknown key {describe(path[-1])}"
     if kind == "string_pattern_mismatch":
         phrase = PATTERN_PHRASES.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
         return f"expected {phrase}, got {describe(value)}"
@@ -103,22 +104,7 @@ def structural(src: Source) -> tuple[Inventory | None, list[Problem]]:
         return None, problems
 
 
-def _icon_exists(dotted: str) -> str | None:
-    """None if `dotted` names a diagrams node class, else why not."""
-    module_name, _, class_name = dotted.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return f"no module {module_name}"
-    cls = getattr(module, class_name, None)
-    from diagrams import Node
-
-    if not (isinstance(cls, type) and issubclass(cls, Node) and cls._icon):
-        return f"no node class {class_name} in {module_name}"
-    return None
-
-
-def _walk(value: Any, path: Path):
+def _walk(value: Any, path: Path) -> Iterator[tuple[Path, Any, Any]]:
     """Yield (path, key, value) for every mapping entry below `value`."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -177,9 +163,9 @@ def semantic(inv: Inventory, src: Source) -> list[Problem]:
             if var.id in unique_variants:
                 add((*here, "variants", v_index, "id"), f"expected a unique variant id, got '{var.id}' again")
             unique_variants[var.id] = v_index
-        icon_problem = _icon_exists(comp.icon)
-        if icon_problem:
-            add((*here, "icon"), f"expected a `diagrams` node class, got '{comp.icon}' ({icon_problem})")
+        icon_error = icon_problem(comp.icon)
+        if icon_error:
+            add((*here, "icon"), f"expected a `diagrams` node class, got '{comp.icon}' ({icon_error})")
         if comp.group in cloud_groups:
             for cloud in cloud_ids:
                 if cloud not in comp.offerings:
@@ -192,33 +178,92 @@ def semantic(inv: Inventory, src: Source) -> list[Problem]:
                     (*here, "offerings", cloud),
                     f"expected one of the cloud ids ({', '.join(cloud_ids)}), got '{cloud}'",
                 )
-            icon_problem = _icon_exists(offer.icon)
-            if icon_problem:
+            icon_error = icon_problem(offer.icon)
+            if icon_error:
                 add(
                     (*here, "offerings", cloud, "icon"),
-                    f"expected a `diagrams` node class, got '{offer.icon}' ({icon_problem})",
+                    f"expected a `diagrams` node class, got '{offer.icon}' ({icon_error})",
                 )
         problems.extend(_fragment_problems(inv, index, src))
 
     if problems:
         return problems
-    # Conflicts are between pairs of components, so enabling everything finds them
-    # without walking every combination (which grows as 2^optional parts).
-    everything = frozenset(comp_ids)
-    widest = max((len(c.variants) for c in inv.components), default=0)
-    for cloud in cloud_ids:
-        for k in range(max(widest, 1)):
-            picks = tuple((c.id, c.variants[min(k, len(c.variants) - 1)].id) for c in inv.components if c.variants)
-            try:
-                assemble(inv, Selection(cloud=cloud, enabled=everything, variants=picks))
-            except Conflict as exc:
-                add(
-                    ("components", comp_ids.index(exc.second), "config"),
-                    f"expected {'.'.join(exc.path)} to be set by one component only, "
-                    f"got it from both {exc.first} and {exc.second} on {cloud}",
-                )
-                return problems
+    return _conflicts(inv, src)
+
+
+def _conflicts(inv: Inventory, src: Source) -> list[Problem]:
+    """Keys two components set differently, in any selection the site offers.
+
+    Merging never overrides across components, so a selection conflicts exactly
+    when some pair of its components does: checking every pair of components,
+    with every variant of each, on every cloud, covers every combination the
+    configurator offers without walking all 2^n of them.
+    """
+
+    @cache
+    def fragment(index: int, cloud: str, variant: str | None) -> Fragment:
+        return component_fragment(inv, index, cloud, variant)
+
+    found: dict[tuple[int, str, tuple[str, ...]], tuple[Path, str, dict[str, list[str]]]] = {}
+    comps = inv.components
+    for cloud in (c.id for c in inv.clouds):
+        pairs = [(i, j) for i in range(len(comps)) for j in range(i + 1, len(comps))]
+        for a, b in pairs:
+            for va, vb in itertools.product(_variant_ids(comps[a]), _variant_ids(comps[b])):
+                fa, fb = fragment(a, cloud, va), fragment(b, cloud, vb)
+                for section, path, first, second in _fragment_clashes(fa, fb):
+                    picks = ", ".join(f"{comps[i].id}={v}" for i, v in ((a, va), (b, vb)) if v)
+                    key = (b, section, path)
+                    if key in found:
+                        found[key][2].setdefault(picks, []).append(cloud)
+                        continue
+                    message = (
+                        f"expected {section}.{'.'.join(path)} to be set by one component only, "
+                        f"got {describe(first)} from {comps[a].id} and {describe(second)} from {comps[b].id}"
+                    )
+                    found[key] = (_blame(inv, b, cloud, vb, section, path), message, {picks: [cloud]})
+    problems = []
+    for blamed, message, where in found.values():
+        places = "; ".join(
+            f"on {', '.join(dict.fromkeys(clouds))}" + (f" with {picks}" if picks else "") for picks, clouds in where.items()
+        )
+        problems.append(Problem(src.line(blamed), format_path(blamed), f"{message} ({places})"))
     return problems
+
+
+def _variant_ids(comp: Any) -> list[str | None]:
+    return [v.id for v in comp.variants] if len(comp.variants) > 1 else [None]
+
+
+def _fragment_clashes(first: Fragment, second: Fragment) -> Iterator[tuple[str, tuple[str, ...], Any, Any]]:
+    for section in ("endpoints", "values"):
+        for path, a, b in clashes(getattr(first, section), getattr(second, section)):
+            yield section, path, a, b
+    env = {v.name: v for v in first.env}
+    for var in second.env:
+        if var.name in env and env[var.name] != var:
+            yield "env", (var.name,), env[var.name].model_dump(exclude_none=True), var.model_dump(exclude_none=True)
+
+
+def _blame(inv: Inventory, index: int, cloud: str, variant: str | None, section: str, path: Path) -> Path:
+    """The inventory path of the most specific layer of component `index` that sets `path`."""
+    for layer in reversed(layers(inv, index, cloud, variant)):
+        if section == "env":
+            for e_index, var in enumerate(layer.fragment.env):
+                if var.name == path[0]:
+                    return (*layer.path, "env", e_index)
+            continue
+        node: Any = getattr(layer.fragment, section)
+        for key in path:
+            found = (isinstance(node, dict) and key in node) or (
+                isinstance(node, list) and isinstance(key, int) and key < len(node)
+            )
+            if not found:
+                break
+            node = node[key]
+        else:
+            return (*layer.path, section, *path)
+    return ("components", index, "config")
 
 
 def _fragment_problems(inv: Inventory, index: int, src: Source) -> list[Problem]:
@@ -249,14 +294,14 @@ def _fragment_problems(inv: Inventory, index: int, src: Source) -> list[Problem]
                     "expected credentials to come from a secret environment variable, got a literal value in Helm values",
                 )
 
-    clouds = [c.id for c in inv.clouds] or [None]
-    variants = [v.id for v in comp.variants] or [None]
+    clouds = [c.id for c in inv.clouds] or [""]
+    variants: list[str | None] = [v.id for v in comp.variants] or [None]
     for cloud in clouds:
         for variant in variants:
-            frag = component_fragment(inv, index, cloud or "", variant)
+            frag = component_fragment(inv, index, cloud, variant)
             declared = {v.name: v for v in frag.env}
-            where = _layer_path(comp, here, cloud, variant)
-            for key_path, key, value in _walk(frag.endpoints, (*where, "endpoints")):
+            for merged_path, key, value in _walk(frag.endpoints, ()):
+                key_path = _blame(inv, index, cloud, variant, "endpoints", merged_path)
                 if not isinstance(value, str):
                     if key in CREDENTIAL_KEYS and not isinstance(value, dict):
                         add(key_path, f"expected a ${{VAR}} placeholder for credential '{key}', got {describe(value)}")
@@ -275,17 +320,6 @@ def _fragment_problems(inv: Inventory, index: int, src: Source) -> list[Problem]
                             f"expected credential '{key}' to use a secret variable, got non-secret ${{{whole.group(1)}}}",
                         )
     return problems
-
-
-def _layer_path(comp: Any, here: Path, cloud: str | None, variant: str | None) -> Path:
-    """Best line to blame for a merged fragment: the most specific layer that exists."""
-    if cloud and cloud in comp.offerings and comp.offerings[cloud].config.endpoints:
-        return (*here, "offerings", cloud, "config")
-    if variant:
-        for i, v in enumerate(comp.variants):
-            if v.id == variant and v.config.endpoints:
-                return (*here, "variants", i, "config")
-    return (*here, "config")
 
 
 def load(path: FsPath, display_name: str | None = None) -> Inventory:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import MANIFEST, MARKER, atomic_write
+from . import marks
+from .cache import invalidate, write_manifest
+from .errors import BuildError
+from .paths import MANIFEST, MARKER, atomic_write, display
 
 
 @dataclass
@@ -22,12 +25,31 @@ class WriteReport:
     drawn: list[str] = field(default_factory=list)
 
 
-def write_tree(out_dir: Path, files: dict[str, bytes]) -> WriteReport:
+def write_tree(out_dir: Path, files: dict[str, bytes], key: str = "") -> WriteReport:
+    """Make `out_dir` hold exactly `files`, then record `key` (the run's fingerprint) in its manifest.
+
+    A fault of the file system becomes a BuildError naming the path.
+    """
+    try:
+        report = _write_tree(out_dir, files)
+        if key:
+            write_manifest(out_dir, key, [*files, MARKER])
+        return report
+    except OSError as exc:
+        where = display(Path(exc.filename)) if exc.filename else display(out_dir)
+        raise BuildError(f"cannot write the generated files: {where}: {exc.strerror or exc}") from None
+
+
+def _write_tree(out_dir: Path, files: dict[str, bytes]) -> WriteReport:
     report = WriteReport()
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise FileExistsError(f"{out_dir} exists and was not made by this generator (no {MARKER}); refusing to overwrite it")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise BuildError(
+            f"expected {display(out_dir)} to be a folder this generator made (with {MARKER}) or empty, "
+            "got a folder with other files; refusing to overwrite it"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {**files, MARKER: b"Everything in this folder is generated from inventory.yml; do not edit.\n"}
+    invalidate(out_dir)  # a crash while writing must not leave a manifest that looks complete
+    files = {**files, MARKER: marks.folder_marker()}
     for rel, data in sorted(files.items()):
         target = out_dir / rel
         if target.is_file() and target.read_bytes() == data:

@@ -64,15 +64,14 @@ def cold_generation(project: Path, reps: int = 5) -> float:
 def dot_floor(project: Path, reps: int = 5) -> float:
     """Bare `dot` on the same graphs, one after another: what drawing cannot go below."""
     from generator.diagram_spec import build_spec, diagram_ids
-    from generator.graphviz import drawing_module
+    from generator.drawing import dot_source
     from generator.validate import load
 
     inv = load(project / "inventory.yml")
-    draw = drawing_module()
     sources = []
     for diagram in diagram_ids(inv):
         path = project / f"{diagram}.gv"
-        path.write_text(draw.draw(build_spec(inv, diagram)))
+        path.write_text(dot_source(build_spec(inv, diagram)))
         sources.append(path)
     samples = []
     for _ in range(reps):

@@ -1,17 +1,55 @@
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-from generator.build import render_all
+from generator.render import render_all
 from generator.validate import load
 
 REPO = Path(__file__).resolve().parent.parent
 INVENTORY = REPO / "inventory.yml"
 FIXTURES = REPO / "tests" / "fixtures"
+CORPUS = REPO / "tests" / "inventories"
+SMALL = CORPUS / "good" / "small.yml"
 ARTIFACTS = REPO / "test-artifacts"
+
+# Property tests draw the same examples on every run and every machine: CI starts with no
+# example database, so a random seed would make a rare failure look like flakiness.
+# HYPOTHESIS_PROFILE=explore searches afresh (and remembers what it finds) when you want that.
+settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite the expected outputs and error texts under tests/inventories/ instead of comparing",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Tests never read or fill the working tree's cache (subprocesses inherit this too)."""
+    cache = tmp_path_factory.mktemp("generator-cache")
+    old = os.environ.get("RPA_CACHE_DIR")
+    os.environ["RPA_CACHE_DIR"] = str(cache)
+    yield cache
+    if old is None:
+        os.environ.pop("RPA_CACHE_DIR", None)
+    else:
+        os.environ["RPA_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="session")

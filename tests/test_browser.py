@@ -11,73 +11,77 @@ import pytest
 
 from generator.assemble import Selection, assemble, selection_key
 from generator.render_yaml import endpoints_file, fragment_files, values_file
+from generator.validate import load
+
+from .conftest import INVENTORY, REPO
 
 pytestmark = pytest.mark.browser
 
-PAGES = [
-    "index.html",
-    "components.html",
-    "clouds.html",
-    "configurator.html",
-    "deploy.html",
-    "maintaining.html",
-    "generated/clouds/aws.html",
-    "generated/clouds/azure.html",
-    "generated/clouds/gcp.html",
-]
+HAND_WRITTEN = sorted(p.with_suffix(".html").name for p in (REPO / "docs").glob("*.md"))
+PAGES = [*HAND_WRITTEN, *[f"generated/clouds/{c.id}.html" for c in load(INVENTORY).clouds]]
+
+
+def cloud_service(inventory):
+    """A component with an offering on every cloud (the parts whose product changes with the cloud)."""
+    return next(c for c in inventory.components if c.offerings)
 
 
 def visible_text(page, selector: str) -> str:
     return page.locator(selector).filter(visible=True).first.inner_text()
 
 
-def test_clicking_a_node_lands_on_its_section(page, site_url):
+def test_clicking_a_node_lands_on_its_section(page, site_url, inventory):
+    comp = cloud_service(inventory)
     page.goto(site_url + "index.html")
-    node = page.locator('svg[data-diagram="overview"] a[aria-label^="Lock store"]')
+    node = page.locator(f'svg[data-diagram="overview"] a[aria-label^="{comp.name}"]')
     node.click()
-    page.wait_for_url(re.compile(r"components\.html#lock-store$"))
-    heading = page.locator("h2#lock-store")
+    page.wait_for_url(re.compile(rf"components\.html#{comp.id}$"))
+    heading = page.locator(f"h2#{comp.id}")
     assert heading.is_visible()
     box = heading.bounding_box()
     assert box is not None and 0 <= box["y"] < 900
 
 
-def test_node_links_work_in_lazily_loaded_cloud_diagrams(page, site_url):
+def test_node_links_work_in_lazily_loaded_cloud_diagrams(page, site_url, inventory):
+    cloud, comp = inventory.clouds[-1], cloud_service(inventory)
     page.goto(site_url + "index.html")
-    page.locator(".rpa-diagram-tabs label", has_text="Google Cloud").click()
-    node = page.locator('svg[data-diagram="gcp"] a[aria-label^="Tracker store"]')
+    page.locator(".rpa-diagram-tabs label", has_text=cloud.name).click()
+    node = page.locator(f'svg[data-diagram="{cloud.id}"] a[aria-label^="{comp.name}"]')
     node.wait_for(state="visible")
-    assert "Cloud SQL for PostgreSQL" in node.get_attribute("aria-label")
+    assert comp.offerings[cloud.id].product in node.get_attribute("aria-label")
     node.click()
-    page.wait_for_url(re.compile(r"components\.html#tracker-store$"))
+    page.wait_for_url(re.compile(rf"components\.html#{comp.id}$"))
 
 
 def test_hover_names_part_service_and_status(page, site_url, inventory):
-    page.goto(site_url + "generated/clouds/azure.html")
+    cloud = inventory.clouds[-1].id
+    page.goto(site_url + f"generated/clouds/{cloud}.html")
     for comp in inventory.components:
-        title = page.locator(f'svg[data-diagram="azure"] g#azure-node-{comp.id} a').get_attribute("xlink:title")
+        title = page.locator(f'svg[data-diagram="{cloud}"] g#{cloud}-node-{comp.id} a').get_attribute("xlink:title")
         assert comp.name in title
         assert ("required" if comp.required else "optional") in title
         if comp.offerings:
-            assert comp.offerings["azure"].product in title
+            assert comp.offerings[cloud].product in title
 
 
-def test_node_links_are_reachable_with_the_keyboard(page, site_url):
-    page.goto(site_url + "generated/clouds/aws.html")
+def test_node_links_are_reachable_with_the_keyboard(page, site_url, inventory):
+    first = inventory.components[0]
+    page.goto(site_url + f"generated/clouds/{inventory.clouds[0].id}.html")
     for _ in range(80):
         page.keyboard.press("Tab")
         label = page.evaluate("document.activeElement && document.activeElement.getAttribute('aria-label')")
-        if label and label.startswith("Rasa Pro server"):
+        if label and label.startswith(first.name):
             break
     else:
         pytest.fail("Tab never reached a diagram node")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"components\.html#rasa-pro$"))
+    page.wait_for_url(re.compile(rf"components\.html#{first.id}$"))
 
 
-def test_diagram_zoom_and_full_size(page, site_url):
-    page.goto(site_url + "generated/clouds/aws.html")
-    svg = page.locator('svg[data-diagram="aws"]')
+def test_diagram_zoom_and_full_size(page, site_url, inventory):
+    cloud = inventory.clouds[0].id
+    page.goto(site_url + f"generated/clouds/{cloud}.html")
+    svg = page.locator(f'svg[data-diagram="{cloud}"]')
     before = svg.bounding_box()["width"]
     page.locator(".rpa-zoom-in").click()
     page.locator(".rpa-zoom-in").click()
@@ -99,33 +103,36 @@ def test_every_diagram_has_a_text_alternative(page, site_url, inventory):
 
 
 def test_copy_button_puts_the_exact_snippet_on_the_clipboard(page, site_url, inventory):
+    comp = cloud_service(inventory)
     page.goto(site_url + "components.html")
-    index = [c.id for c in inventory.components].index("lock-store")
-    expected = fragment_files(inventory, index, "aws", None)[0]
-    block = page.locator("#lock-store ~ .tabbed-set").first.locator(".tabbed-block").first.locator("pre").first
+    index = inventory.components.index(comp)
+    expected = fragment_files(inventory, index, inventory.clouds[0].id, None)[0]
+    block = page.locator(f"#{comp.id} ~ .tabbed-set").first.locator(".tabbed-block").first.locator("pre").first
     block.hover()
     block.locator('button[data-md-type="copy"]').click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.strip() == expected.strip()
 
 
-def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_url):
+def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_url, inventory):
+    first, chosen = inventory.clouds[0], inventory.clouds[-1]
+    comp = cloud_service(inventory)
     page.goto(site_url + "index.html")
-    page.locator(".rpa-diagram-tabs label", has_text="Azure").click()
-    page.locator('svg[data-diagram="azure"]').wait_for(state="visible")
+    page.locator(".rpa-diagram-tabs label", has_text=chosen.name).click()
+    page.locator(f'svg[data-diagram="{chosen.id}"]').wait_for(state="visible")
     assert not page.locator('svg[data-diagram="overview"]').is_visible()
     tables = [t.inner_text() for t in page.locator(".tabbed-block table").filter(visible=True).all()]
-    assert any("Azure Blob Storage" in t for t in tables)
-    assert not any("Amazon S3" in t for t in tables)
+    assert any(comp.offerings[chosen.id].product in t for t in tables)
+    assert not any(comp.offerings[first.id].product in t for t in tables)
     snippets = [c.inner_text() for c in page.locator(".tabbed-block pre code").filter(visible=True).all()]
-    assert snippets and all("Microsoft Azure" in s for s in snippets)
+    assert snippets and all(chosen.title in s for s in snippets)
     # The choice follows the reader to the next page.
     page.goto(site_url + "components.html")
-    code = page.locator("#lock-store ~ .tabbed-set").first.locator("pre code").filter(visible=True).first
-    assert "Lock store on Azure." in code.inner_text()
+    code = page.locator(f"#{comp.id} ~ .tabbed-set").first.locator("pre code").filter(visible=True).first
+    assert f"{comp.name} on {chosen.name}." in code.inner_text()
     page.goto(site_url + "configurator.html")
     page.locator('.rpa-config-output[data-state="ready"]').wait_for()
-    assert page.locator('.rpa-config-output[data-cloud="azure"]').count() == 1
+    assert page.locator(f'.rpa-config-output[data-cloud="{chosen.id}"]').count() == 1
 
 
 def _set_configurator(page, cloud: str, optional: dict[str, bool], variants: dict[str, str]) -> None:
@@ -169,9 +176,11 @@ def test_configurator_output_equals_the_generator_for_every_combination(page, si
 
 
 def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Path):
+    cloud = inventory.clouds[-1].id
+    optional = next(c.id for c in inventory.components if not c.required)
     page.goto(site_url + "configurator.html")
-    _set_configurator(page, "gcp", {"nlg-server": True}, {})
-    page.locator('.rpa-config-output[data-state="ready"][data-cloud="gcp"]').wait_for()
+    _set_configurator(page, cloud, {optional: True}, {})
+    page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud}"]').wait_for()
     expected = page.locator("#rpa-config-values").text_content()
     page.locator('button.rpa-copy[data-target="rpa-config-values"]').click()
     assert page.evaluate("navigator.clipboard.readText()") == expected
@@ -183,14 +192,15 @@ def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Pat
     assert target.read_text() == page.locator("#rpa-config-endpoints").text_content()
 
 
-def test_download_buttons_serve_the_assembled_files(page, site_url, rendered):
-    page.goto(site_url + "generated/clouds/gcp.html")
+def test_download_buttons_serve_the_assembled_files(page, site_url, rendered, inventory):
+    cloud = inventory.clouds[-1].id
+    page.goto(site_url + f"generated/clouds/{cloud}.html")
     for name in ("endpoints.yml", "values.yml"):
         link = page.locator(f'a.md-button[download="{name}"]')
         with page.expect_download() as info:
             link.click()
         path = info.value.path()
-        assert Path(path).read_bytes() == rendered[f"files/gcp/{name}"]
+        assert Path(path).read_bytes() == rendered[f"files/{cloud}/{name}"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -11,6 +11,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
+
+from .conftest import SMALL
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +42,13 @@ def _wait_for(predicate, timeout: float = 60.0, what: str = "") -> str:
     pytest.fail(f"timed out waiting for {what}")
 
 
+MARKER = "Edited under mkdocs serve."
+
+
 def test_serve_survives_a_broken_inventory_and_recovers(site_copy: Path):
+    good = SMALL.read_text()
+    (site_copy / "inventory.yml").write_text(good)
+    first, second = yaml.safe_load(good)["components"][:2]
     port = _free_port()
     url = f"http://127.0.0.1:{port}/components.html"
     log = site_copy / "serve.log"
@@ -53,28 +62,29 @@ def test_serve_survives_a_broken_inventory_and_recovers(site_copy: Path):
         )
     try:
         page = _wait_for(lambda: _get(url), what="the first build")
-        assert "Locks conversations" not in page and 'id="lock-store"' in page
+        assert MARKER not in page and f'id="{second["id"]}"' in page
         inventory = site_copy / "inventory.yml"
-        good = inventory.read_text()
 
         # Break it: a duplicate component id.
-        inventory.write_text(good.replace("  - id: tracker-store\n", "  - id: lock-store\n", 1))
+        broken_data = yaml.safe_load(good)
+        broken_data["components"][1]["id"] = first["id"]
+        inventory.write_text(yaml.safe_dump(broken_data, sort_keys=False))
         broken = _wait_for(lambda: (p := _get(url)) and "rpa-build-error" in p and p, what="the error banner")
-        assert "expected a unique component id, got &#x27;lock-store&#x27; again" in broken
+        assert f"expected a unique component id, got &#x27;{first['id']}&#x27; again" in broken
         assert "inventory.yml:" in broken
-        assert 'id="tracker-store"' in broken  # the last good content is still served
+        assert f'id="{second["id"]}"' in broken  # the last good content is still served
         assert server.poll() is None
         assert "expected a unique component id" in log.read_text()
 
         # Fix it with a visible change: the page recovers without a restart.
-        fixed_text = good.replace("With several Rasa Pro replicas", "Locks conversations. With several Rasa Pro replicas", 1)
-        assert fixed_text != good
-        inventory.write_text(fixed_text)
+        fixed_data = yaml.safe_load(good)
+        fixed_data["components"][1]["description"] = MARKER
+        inventory.write_text(yaml.safe_dump(fixed_data, sort_keys=False))
         fixed = _wait_for(
-            lambda: (p := _get(url)) and "rpa-build-error" not in p and "Locks conversations" in p and p,
+            lambda: (p := _get(url)) and "rpa-build-error" not in p and MARKER in p and p,
             what="the recovered page",
         )
-        assert 'id="tracker-store"' in fixed
+        assert f'id="{second["id"]}"' in fixed
         assert server.poll() is None
     finally:
         server.terminate()

@@ -1,7 +1,7 @@
 /* Site behaviour: lazy diagrams, zoom, and the configurator.
  *
- * Nothing here builds configuration: the configurator only looks up files the
- * Python generator wrote (docs/generated/configurator/<cloud>.json).
+ * Nothing here builds text: the configurator only looks up and shows what the
+ * Python generator rendered (docs/generated/configurator/<cloud>.json).
  */
 (function () {
   "use strict";
@@ -83,47 +83,27 @@
   /* ---------- configurator ---------- */
 
   function selectionKey(form) {
-    var parts = [];
-    form.querySelectorAll('input[name="part"]:checked').forEach(function (i) {
-      parts.push(i.value);
-    });
-    parts.sort();
-    var picks = [];
+    // The key rule lives in Python (generator/assemble.py: selection_key): the sorted,
+    // comma-joined data-token of every checked input that is not disabled.
     form.querySelectorAll(".rpa-variants").forEach(function (set) {
-      var id = set.dataset.component;
-      var optionalBox = form.querySelector('input[name="part"][value="' + id + '"]');
-      var enabled = !optionalBox || optionalBox.checked;
-      set.disabled = !enabled;
-      var chosen = set.querySelector("input:checked");
-      if (enabled && chosen) picks.push(id + "=" + chosen.value);
+      var box = form.querySelector('input[name="part"][value="' + set.dataset.component + '"]');
+      set.disabled = !!box && !box.checked;
     });
-    picks.sort();
-    return parts.join(",") + "|" + picks.join(",");
+    var tokens = [];
+    form.querySelectorAll("input[data-token]:checked").forEach(function (i) {
+      if (!i.matches(":disabled")) tokens.push(i.dataset.token);
+    });
+    return tokens.sort().join(",");
   }
 
-  function setFile(output, kind, text) {
-    var code = output.querySelector("#rpa-config-" + kind);
-    code.textContent = text;
+  var blobUrls = {};
+
+  function showFile(output, kind, text) {
+    output.querySelector("#rpa-config-" + kind).textContent = text;
     var link = output.querySelector('.rpa-download[data-target="rpa-config-' + kind + '"]');
-    link.href = "data:text/yaml;charset=utf-8," + encodeURIComponent(text);
-  }
-
-  function setEnv(output, env) {
-    var body = output.querySelector(".rpa-config-env tbody");
-    body.textContent = "";
-    env.forEach(function (v) {
-      var tr = document.createElement("tr");
-      var name = document.createElement("td");
-      var code = document.createElement("code");
-      code.textContent = v.name;
-      name.appendChild(code);
-      var desc = document.createElement("td");
-      desc.textContent = v.description;
-      var value = document.createElement("td");
-      value.textContent = v.secret ? "secret (from the Kubernetes Secret)" : "e.g. " + v.example;
-      tr.append(name, desc, value);
-      body.appendChild(tr);
-    });
+    if (blobUrls[kind]) URL.revokeObjectURL(blobUrls[kind]);
+    blobUrls[kind] = URL.createObjectURL(new Blob([text], { type: "text/yaml" }));
+    link.href = blobUrls[kind];
   }
 
   function setupConfigurator(form) {
@@ -148,9 +128,9 @@
       output.dataset.state = "loading";
       return data(id).then(function (doc) {
         var file = doc.files[key];
-        setFile(output, "endpoints", file.endpoints);
-        setFile(output, "values", file.values);
-        setEnv(output, file.env);
+        showFile(output, "endpoints", file.endpoints);
+        showFile(output, "values", file.values);
+        output.querySelector(".rpa-config-env tbody").innerHTML = file.env_rows;
         output.dataset.key = key;
         output.dataset.cloud = id;
         output.dataset.state = "ready";

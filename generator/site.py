@@ -1,0 +1,34 @@
+"""Where generated things sit in the site, and how pages link to each other.
+
+Pages at different depths need different relative prefixes; every prefix is
+computed here from a page's path, never written out by hand.
+"""
+
+from __future__ import annotations
+
+GENERATED = "generated"  # folder under docs/ that the generator owns
+COMPONENTS_PAGE = "components.md"
+CONFIGURATOR_PAGE = "configurator.md"
+
+
+def base_of(path: str) -> str:
+    """Prefix from the folder of `path` (relative to the docs or site root) back to the root."""
+    return "../" * path.count("/")
+
+
+def cloud_page(cloud_id: str) -> str:
+    return f"{GENERATED}/clouds/{cloud_id}.md"
+
+
+def diagram_file(diagram_id: str, ext: str) -> str:
+    return f"{GENERATED}/diagrams/{diagram_id}.{ext}"
+
+
+def file_path(cloud_id: str, name: str) -> str:
+    return f"{GENERATED}/files/{cloud_id}/{name}"
+
+
+def component_anchor(component_id: str, html: bool = False) -> str:
+    """The component's section, relative to the root (.html for links inside SVG, which MkDocs does not rewrite)."""
+    page = COMPONENTS_PAGE.replace(".md", ".html") if html else COMPONENTS_PAGE
+    return f"{page}#{component_id}"
