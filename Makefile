@@ -4,14 +4,18 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.requirements-installed
 HOST    ?= 127.0.0.1:8000
+RASA_VENV ?= .venv-rasa
+# The Rasa Pro release the site states (inventory.yml: rasa.version) is the one the proof installs.
+RASA_VERSION = $(shell sed -n 's/^  version: *"\{0,1\}\([0-9][0-9.]*\)"\{0,1\} *$$/\1/p' inventory.yml | head -n 1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: bench readme-images help setup system-deps serve generate check build publish test test-fast goldens typecheck lint format schema freeze clean
+.PHONY: bench readme-images help setup system-deps serve generate check build publish test test-fast verify rasa-venv goldens typecheck lint format schema freeze clean
 
 help:
 	@echo "make serve     set up (first run) and serve the site on http://$(HOST) with live reload"
 	@echo "make test      set up (first run) and run every test"
 	@echo "make test-fast the edit loop: lint, types and every test but the browser and slow ones"
+	@echo "make verify    the proof that the files run: Rasa Pro's code, real services, the real chart"
 	@echo "make goldens   rewrite the golden outputs and error texts after an intended change"
 	@echo "make check     validate inventory.yml"
 	@echo "make generate  regenerate docs/generated/ from inventory.yml"
@@ -52,15 +56,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
 
-test: setup
-	scripts/install-system-deps.sh graphviz chromium node
+test: setup rasa-venv
+	scripts/install-system-deps.sh graphviz chromium node proof
 	$(MAKE) node_modules/.installed
 	$(MAKE) lint typecheck
 	$(PY) -m pytest
 
 test-fast: setup
 	$(MAKE) lint typecheck
-	$(PY) -m pytest -m "not browser and not slow" -q
+	$(PY) -m pytest -m "not browser and not slow and not proof" -q
+
+verify: setup rasa-venv
+	scripts/install-system-deps.sh proof
+	$(PY) -m pytest tests/proof -q
+
+rasa-venv:
+	scripts/rasa-venv.sh $(RASA_VENV) $(RASA_VERSION)
 
 goldens: setup
 	$(PY) -m pytest tests/test_golden.py tests/test_validation.py --update-goldens -q

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Path
+from .kube import helm_values
 from .model import Component, EnvVar, Fragment, Inventory
+
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,10 @@ class Layer:
 @dataclass
 class Assembled:
     endpoints: dict[str, Any] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    args: list[str] = field(default_factory=list)
-    env: list[EnvVar] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # the chart's values (see kube.helm_values)
+    args: list[str] = field(default_factory=list)  # extra `rasa run` arguments
+    env: list[EnvVar] = field(default_factory=list)  # everything the user exports, in order
+    remote_storage: str | None = None
 
 
 class Conflict(Exception):
@@ -118,15 +124,26 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
     """One component's own configuration on one cloud, layers resolved."""
     endpoints: dict[str, Any] = {}
     values: dict[str, Any] = {}
+    replaces: dict[str, Any] = {}
     args: list[str] = []
     env: dict[str, EnvVar] = {}
+    remote_storage = None
     for layer in layers(inv, index, cloud, variant):
         endpoints = override(endpoints, layer.fragment.endpoints)
         values = override(values, layer.fragment.values)
+        replaces = override(replaces, layer.fragment.replaces)
         args.extend(a for a in layer.fragment.args if a not in args)
         for var in layer.fragment.env:
             env[var.name] = var
-    return Fragment(endpoints=endpoints, values=values, args=args, env=list(env.values()))
+        remote_storage = layer.fragment.remote_storage or remote_storage
+    return Fragment(
+        endpoints=endpoints,
+        values=values,
+        replaces=replaces,
+        args=args,
+        env=list(env.values()),
+        remote_storage=remote_storage,
+    )
 
 
 def selected_components(inv: Inventory, selection: Selection) -> list[tuple[int, Component]]:
@@ -139,11 +156,14 @@ def assemble(inv: Inventory, selection: Selection) -> Assembled:
     endpoint_owners: dict[tuple[str, ...], str] = {}
     value_owners: dict[tuple[str, ...], str] = {}
     env_owner: dict[str, tuple[str, EnvVar]] = {}
+    replaces: list[dict[str, Any]] = []
     for index, comp in selected_components(inv, selection):
         frag = component_fragment(inv, index, selection.cloud, selection.variant(comp.id))
         combine(out.endpoints, frag.endpoints, endpoint_owners, comp.id)
         combine(out.values, frag.values, value_owners, comp.id)
         out.args.extend(frag.args)
+        out.remote_storage = frag.remote_storage or out.remote_storage
+        replaces.append(frag.replaces)
         for var in frag.env:
             if var.name in env_owner:
                 first, known = env_owner[var.name]
@@ -152,29 +172,24 @@ def assemble(inv: Inventory, selection: Selection) -> Assembled:
                 continue
             env_owner[var.name] = (comp.id, var)
             out.env.append(var)
+    for replacement in replaces:
+        out.endpoints = override(out.endpoints, replacement)
+    if any(replaces):
+        out.env = _still_used(inv, selection, out.endpoints, out.env)
+    if out.remote_storage:
+        out.args = ["--remote-storage", out.remote_storage, "--model", f"{inv.rasa.model}.tar.gz", *out.args]
     out.values = helm_values(inv, out)
     return out
 
 
-def helm_values(inv: Inventory, parts: Assembled) -> dict[str, Any]:
-    """Lay the merged parts onto the rasa chart 2.x layout."""
-    values = copy.deepcopy(parts.values)
-    rasa = values.setdefault("rasa", {})
-    if parts.endpoints:
-        rasa.setdefault("settings", {})["endpoints"] = copy.deepcopy(parts.endpoints)
-    if parts.args:
-        rasa["additionalArgs"] = list(parts.args)
-    env = [helm_env(inv, var) for var in parts.env if not var.set_by_chart]
-    if env:
-        rasa["additionalEnv"] = env
-    return values
-
-
-def helm_env(inv: Inventory, var: EnvVar) -> dict[str, Any]:
-    if var.secret:
-        ref = {"name": inv.rasa.kubernetes_secret, "key": var.secret_key or var.name}
-        return {"name": var.name, "valueFrom": {"secretKeyRef": ref}}
-    return {"name": var.name, "value": var.example or ""}
+def _still_used(inv: Inventory, selection: Selection, endpoints: dict[str, Any], env: list[EnvVar]) -> list[EnvVar]:
+    """Drop the variables whose only use was a ${NAME} placeholder that another part replaced."""
+    text = json.dumps(endpoints)
+    placeholders: set[str] = set()
+    for index, comp in selected_components(inv, selection):
+        frag = component_fragment(inv, index, selection.cloud, selection.variant(comp.id))
+        placeholders |= set(PLACEHOLDER.findall(json.dumps(frag.endpoints)))
+    return [v for v in env if v.name not in placeholders or f"${{{v.name}}}" in text]
 
 
 def default_selection(inv: Inventory, cloud: str) -> Selection:

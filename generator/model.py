@@ -19,6 +19,7 @@ HTTPS_URL = r"^https://\S+$"
 DOTTED_CLASS = r"^diagrams(\.[a-z0-9_]+)+\.[A-Z][A-Za-z0-9_]*$"
 SECRET_KEY = r"^[-._a-zA-Z0-9]+$"
 NON_EMPTY = r"\S"
+VERSION = r"^\d+\.\d+\.\d+$"
 
 PATTERN_PHRASES: dict[str, str] = {
     SLUG: "an id of lower-case letters, digits and hyphens, starting with a letter",
@@ -27,6 +28,7 @@ PATTERN_PHRASES: dict[str, str] = {
     DOTTED_CLASS: "a `diagrams` node class such as diagrams.aws.storage.S3",
     SECRET_KEY: "a Kubernetes Secret key (letters, digits, '-', '_' or '.')",
     NON_EMPTY: "a non-empty text",
+    VERSION: "a full release number such as 3.21.0",
 }
 
 Slug = Annotated[str, Field(pattern=SLUG)]
@@ -57,9 +59,25 @@ class EnvVar(Strict):
         default=None,
         description="Key inside the Kubernetes Secret; defaults to the variable name.",
     )
-    set_by_chart: bool = Field(
+    chart_secret: list[Text] | None = Field(
+        default=None,
+        description="Chart value ({secretName, secretKey}) through which the chart itself reads this secret.",
+    )
+    file: bool = Field(
         default=False,
-        description="The Helm chart injects this variable itself, so values.yml does not list it.",
+        description="The variable holds a file path; on Kubernetes the file is mounted from a ConfigMap at that path.",
+    )
+    helm_value: list[Text] | None = Field(
+        default=None,
+        description="Chart value path this variable sets at install (helm --set-string); it never reaches the pod.",
+    )
+    run_flag: Annotated[str, Field(pattern=r"^--[a-z][a-z-]*$")] | None = Field(
+        default=None,
+        description="`rasa run` option that takes this variable on a workstation (the chart passes it itself).",
+    )
+    pod_value: Text | None = Field(
+        default=None,
+        description="Value the Helm values give the pod ({release} is the release name); export it only for a workstation.",
     )
 
 
@@ -77,6 +95,14 @@ class Fragment(Strict):
     args: list[Text] = Field(
         default_factory=list,
         description="Extra `rasa run` arguments (rasa.additionalArgs in Helm).",
+    )
+    remote_storage: Slug | None = Field(
+        default=None,
+        description="Model storage for `rasa train` and `rasa run` (--remote-storage aws, gcs or azure).",
+    )
+    replaces: dict[str, Any] = Field(
+        default_factory=dict,
+        description="endpoints.yml settings this part replaces in other parts when selected (e.g. Vault-held credentials).",
     )
     env: list[EnvVar] = Field(default_factory=list, description="Environment variables this part needs.")
 
@@ -167,9 +193,14 @@ class HelmChart(Strict):
 class Rasa(Strict):
     """Facts about the Rasa Pro release the files target."""
 
-    version: Text = Field(description="Rasa Pro version the snippets were written for.")
+    version: Annotated[str, Field(pattern=VERSION)] = Field(
+        description="Rasa Pro release the files are proven with; also the container image tag the values pin."
+    )
+    model: Slug = Field(description="Name of the model archive (without .tar.gz) that training uploads and the server fetches.")
     helm: HelmChart = Field(description="The Helm chart.")
+    namespace: Slug = Field(description="Kubernetes namespace the commands install into.")
     kubernetes_secret: Slug = Field(description="Name of the Kubernetes Secret holding credentials.")
+    config_map: Slug = Field(description="ConfigMap holding the other exported settings (and, suffixed -files, mounted files).")
 
 
 class Inventory(Strict):

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import site
-from .assemble import assemble, default_selection
+from .assemble import default_selection
 from .cache import diagram_key, load_rendering, store_rendering
 from .diagram_spec import build_spec, diagram_ids
 from .drawing import check_icon_files, dot_source, icon_file
@@ -30,7 +30,7 @@ from .render_pages import (
     nav_data,
     overview_table,
 )
-from .render_yaml import endpoints_file, values_file
+from .render_yaml import selection_files
 from .svg import publish, rebase_links
 
 
@@ -105,10 +105,8 @@ def render_text(inv: Inventory) -> dict[str, str]:
     }
     for cloud in inv.clouds:
         files[f"configurator/{cloud.id}.json"] = configurator_data(inv, cloud.id)
-        selection = default_selection(inv, cloud.id)
-        parts = assemble(inv, selection)
-        files[f"files/{cloud.id}/endpoints.yml"] = endpoints_file(inv, selection, parts)
-        files[f"files/{cloud.id}/values.yml"] = values_file(inv, selection, parts)
+        for name, text in selection_files(inv, default_selection(inv, cloud.id)).items():
+            files[f"files/{cloud.id}/{name}"] = text
     return files
 
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 
 from . import marks, site
 from .assemble import Assembled, Selection, all_selections, assemble, default_selection, selection_key
 from .model import EnvVar, Inventory
-from .render_yaml import endpoints_file, values_file
-
-FILES = (("endpoints", "endpoints.yml", endpoints_file), ("values", "values.yml", values_file))
+from .render_commands import kubernetes_variables
+from .render_yaml import selection_files
 
 
 def env_rows(env: list[EnvVar]) -> str:
     """The variable table's body rows, as HTML."""
     rows = []
     for var in env:
-        value = "secret (from the Kubernetes Secret)" if var.secret else f"e.g. {var.example}"
+        value = "secret" if var.secret else f"e.g. {var.example}"
         rows.append(
             f"<tr><td><code>{html.escape(var.name)}</code></td>"
             f"<td>{html.escape(var.description)}</td><td>{html.escape(value)}</td></tr>"
@@ -31,27 +31,31 @@ def env_rows(env: list[EnvVar]) -> str:
     return "".join(rows)
 
 
-def _entry(inv: Inventory, selection: Selection, parts: Assembled) -> dict[str, str]:
-    entry = {kind: render(inv, selection, parts) for kind, _, render in FILES}
-    entry["env_rows"] = env_rows(parts.env)
-    return entry
+def _entry(inv: Inventory, selection: Selection, parts: Assembled) -> dict[str, Any]:
+    return {"files": selection_files(inv, selection, parts), "env_rows": env_rows(kubernetes_variables(parts))}
+
+
+def file_id(name: str) -> str:
+    """The id of the element that shows file `name` (endpoints.yml -> rpa-config-endpoints)."""
+    return "rpa-config-" + name.split(".")[0]
 
 
 def configurator_data(inv: Inventory, cloud_id: str) -> str:
     files = {selection_key(s, inv): _entry(inv, s, assemble(inv, s)) for s in all_selections(inv, cloud_id)}
-    doc = {"generated": marks.NOTICE, "cloud": cloud_id, "files": files}
+    doc = {"_generated": marks.NOTICE, "cloud": cloud_id, "files": files}
     return json.dumps(doc, indent=None, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _output(kind: str, filename: str, text: str, href: str) -> str:
+def _output(filename: str, text: str, href: str) -> str:
     # Without JavaScript the download serves the same default file the cloud page offers.
+    target = file_id(filename)
     return (
-        f'<div class="rpa-config-file" data-kind="{kind}">'
+        f'<div class="rpa-config-file" data-name="{filename}">'
         f'<div class="rpa-config-file-head"><strong>{filename}</strong> '
-        f'<button type="button" class="md-button rpa-copy" data-target="rpa-config-{kind}">Copy {filename}</button> '
-        f'<a class="md-button rpa-download" data-target="rpa-config-{kind}" download="{filename}" '
+        f'<button type="button" class="md-button rpa-copy" data-target="{target}">Copy {filename}</button> '
+        f'<a class="md-button rpa-download" data-target="{target}" download="{filename}" '
         f'href="{html.escape(href)}">Download {filename}</a></div>'
-        f'<pre class="rpa-config-pre"><code id="rpa-config-{kind}" tabindex="0">{html.escape(text)}</code></pre></div>'
+        f'<pre class="rpa-config-pre"><code id="{target}" tabindex="0">{html.escape(text)}</code></pre></div>'
     )
 
 
@@ -86,8 +90,8 @@ def configurator_block(inv: Inventory) -> str:
         if len(c.variants) > 1
     )
     outputs = "".join(
-        _output(kind, name, entry[kind], site.base_of(site.CONFIGURATOR_PAGE) + site.file_path(first, name))
-        for kind, name, _ in FILES
+        _output(name, text, site.base_of(site.CONFIGURATOR_PAGE) + site.file_path(first, name))
+        for name, text in entry["files"].items()
     )
     return (
         marks.markdown()
@@ -98,7 +102,7 @@ def configurator_block(inv: Inventory) -> str:
         + "</form>"
         + f'<div class="rpa-config-output" aria-live="polite" data-key="{html.escape(selection_key(selection, inv))}">'
         + outputs
-        + '<p class="rpa-config-env-title"><strong>Environment variables to set</strong></p>'
+        + '<p class="rpa-config-env-title"><strong>Variables to export before running deploy.sh</strong></p>'
         + '<table class="rpa-config-env"><thead><tr><th scope="col">Variable</th><th scope="col">Meaning</th>'
         + f'<th scope="col">Value</th></tr></thead><tbody>{entry["env_rows"]}</tbody></table>'
         + "</div>\n"

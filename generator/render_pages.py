@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import json
 
-from . import marks, site
+from . import kube, marks, site
 from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, diagram_ids
 from .markdown import code_block, inline, link, table, tabs
-from .model import Component, Inventory, Variant
-from .render_yaml import endpoints_file, fragment_files, helm_install, rasa_command, secret_command, values_file
+from .model import Component, EnvVar, Inventory, Variant
+from .render_commands import kubernetes_variables, train_command, workstation_commands
+from .render_yaml import fragment_files, selection_files
 
 MD_MARK = marks.markdown()
 
@@ -137,18 +138,29 @@ def component_list(inv: Inventory) -> str:
     return MD_MARK + "\n".join(lines)
 
 
-def env_table(env: list) -> str:
+def env_table(inv: Inventory, env: list[EnvVar]) -> str:
     if not env:
         return "No environment variables.\n"
-    rows = [
-        [
-            f"`{v.name}`",
-            inline(v.description),
-            "secret" if v.secret else f"`{v.example}`" if v.example and "`" not in v.example else inline(v.example or ""),
-        ]
-        for v in env
-    ]
-    return table(["Variable", "Meaning", "Value"], rows)
+    rows = []
+    for var in env:
+        example = "secret" if var.secret else code_or_text(var.example or "")
+        where = kube.route(inv, var)
+        if where.kind == "fixed":
+            on_kube = f"set by values.yml: {code_or_text(kube.pod_value(inv, var) or '')}"
+        elif where.kind == "helm":
+            on_kube = f"passed to helm: `{where.key}`"
+        elif where.kind == "file":
+            on_kube = f"file mounted from ConfigMap `{where.store}`"
+        else:
+            on_kube = f"{'Secret' if where.kind == 'secret' else 'ConfigMap'} `{where.store}`, key `{where.key}`"
+        if var.chart_secret:
+            on_kube += " (the chart reads it)"
+        rows.append([f"`{var.name}`", inline(var.description), example, on_kube])
+    return table(["Variable", "Meaning", "Example", "On Kubernetes"], rows)
+
+
+def code_or_text(text: str) -> str:
+    return f"`{text}`" if text and "`" not in text else inline(text)
 
 
 def component_section(inv: Inventory, index: int) -> str:
@@ -179,7 +191,7 @@ def component_section(inv: Inventory, index: int) -> str:
             frag = component_fragment(inv, index, cloud.id, var.id if var else None)
             endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None, frag)
             frag_body = code_block(endpoints, title="endpoints.yml") + "\n" + code_block(values, title="values.yml")
-            frag_body += "\n" + env_table(frag.env)
+            frag_body += "\n" + env_table(inv, frag.env)
             if var:
                 variant_tabs.append((var.name, f"{inline(var.description)}\n\n{frag_body}"))
             else:
@@ -197,15 +209,12 @@ def components_block(inv: Inventory) -> str:
 
 def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
     selection = default_selection(inv, cloud_id)
-    parts = assemble(inv, selection)
     out = []
-    for name, text in (
-        ("endpoints.yml", endpoints_file(inv, selection, parts)),
-        ("values.yml", values_file(inv, selection, parts)),
-    ):
+    for name, text in selection_files(inv, selection).items():
+        lang = "bash" if name.endswith(".sh") else "yaml"
         out.append(
             f'[:material-download: Download {name}]({base}{site.file_path(cloud_id, name)}){{ .md-button download="{name}" }}\n\n'
-            + code_block(text, title=name)
+            + code_block(text, lang=lang, title=name)
         )
     return "\n".join(out)
 
@@ -214,14 +223,28 @@ def files_block(inv: Inventory) -> str:
     return MD_MARK + tabs([(c.name, _files_body(inv, c.id, "")) for c in inv.clouds])
 
 
-def _deploy_body(inv: Inventory, cloud_id: str) -> str:
-    parts = assemble(inv, default_selection(inv, cloud_id))
-    out = ["**With the Rasa CLI** (export the variables listed in `endpoints.yml` first):\n"]
-    out.append(code_block(rasa_command(parts.args), lang="bash"))
-    out.append(f"\n**With Helm** on {link(inv.cloud(cloud_id).kubernetes, inv.cloud(cloud_id).kubernetes_url)}:\n")
-    secret = secret_command(inv, parts.env)
-    commands = ([secret] if secret else []) + helm_install(inv)
-    out.append(code_block("\n".join(commands), lang="bash"))
+def _deploy_body(inv: Inventory, cloud_id: str, base: str = "") -> str:
+    selection = default_selection(inv, cloud_id)
+    parts = assemble(inv, selection)
+    cloud = inv.cloud(cloud_id)
+    folder = base + site.file_path(cloud_id, "")
+    train = train_command(inv, parts)
+    out = []
+    if train:
+        out += [
+            "**Train and upload the model** (in your assistant's project folder, with the model storage variables "
+            "below exported). It lands at the root of the bucket, where the server looks for it:\n",
+            code_block(train, lang="bash"),
+        ]
+    out += [
+        f"**On {link(cloud.kubernetes, cloud.kubernetes_url)}.** Download [values.yml]({folder}values.yml) and "
+        f"[deploy.sh]({folder}deploy.sh) into one folder, export the variables below and run `bash deploy.sh`. "
+        "It creates the namespace, the Secret and the ConfigMaps from your variables, installs or upgrades the chart, "
+        "waits for the pods and checks that Rasa Pro answers.\n",
+        env_table(inv, kubernetes_variables(parts)),
+        f"**On a workstation** (export the variables listed in [endpoints.yml]({folder}endpoints.yml)):\n",
+        code_block(workstation_commands(inv, parts), lang="bash"),
+    ]
     return "\n".join(out)
 
 
@@ -238,7 +261,6 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
     """A data page: every word comes from the inventory or is a fixed heading."""
     cloud = inv.cloud(cloud_id)
     base = site.base_of(site.cloud_page(cloud_id))
-    parts = assemble(inv, default_selection(inv, cloud_id))
     out = [
         MD_MARK,
         f"# Rasa Pro on {inline(cloud.title)}\n",
@@ -251,10 +273,8 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         "Required parts and the optional parts that are on by default are included; build another combination in the "
         f"{link('configurator', base + site.CONFIGURATOR_PAGE)}.\n",
         _files_body(inv, cloud_id, base),
-        "## Environment variables\n",
-        env_table(parts.env),
         "## Deploy\n",
-        _deploy_body(inv, cloud_id),
+        _deploy_body(inv, cloud_id, base),
     ]
     return "\n".join(out)
 
@@ -262,5 +282,5 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
 def nav_data(inv: Inventory) -> str:
     """The cloud pages for the navigation; the MkDocs hook inserts them after the Clouds page."""
     pages = [{"title": c.name, "path": site.cloud_page(c.id)} for c in inv.clouds]
-    doc = {"generated": marks.NOTICE, "after": "clouds.md", "pages": pages}
+    doc = {"_generated": marks.NOTICE, "after": "clouds.md", "pages": pages}
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"

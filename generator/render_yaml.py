@@ -1,4 +1,4 @@
-"""Snippets: endpoints.yml and values.yml text (inventory -> text)."""
+"""endpoints.yml and values.yml text (inventory -> text)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 import yaml
 
-from .assemble import Assembled, Selection, assemble, component_fragment, helm_values
+from . import kube
+from .assemble import Assembled, Selection, assemble, component_fragment
 from .marks import NOTICE
 from .model import EnvVar, Fragment, Inventory
+from .render_commands import kubernetes_variables, run_command, workstation_variables
 
 # Every character YAML treats as a line break.
 LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
@@ -38,36 +40,28 @@ def _comment_block(lines: list[str]) -> str:
     return "".join(f"# {LINE_BREAKS.sub(' ', line)}".rstrip() + "\n" for line in lines)
 
 
-def env_lines(env: list[EnvVar]) -> list[str]:
+def where_text(inv: Inventory, var: EnvVar, kubernetes: bool) -> str:
+    """What the user does with the variable, in a few words."""
+    if not kubernetes:
+        return "secret" if var.secret else f"e.g. {var.example}"
+    where = kube.route(inv, var)
+    if where.kind == "secret":
+        return f"secret, stored in Secret {where.store} as {where.key}"
+    if where.kind == "file":
+        return f"a file, mounted from ConfigMap {where.store}; e.g. {var.example}"
+    if where.kind == "helm":
+        return f"passed to helm as {where.key}; e.g. {var.example}"
+    return f"stored in ConfigMap {where.store}; e.g. {var.example}"
+
+
+def env_lines(inv: Inventory, env: list[EnvVar], kubernetes: bool) -> list[str]:
     if not env:
         return ["Environment variables: none."]
     width = max(len(v.name) for v in env)
-    out = ["Environment variables this file needs:"]
+    out = ["Variables to export first:"]
     for var in env:
-        kind = "secret" if var.secret else f"e.g. {var.example}"
-        out.append(f"  {var.name.ljust(width)}  {var.description} ({kind})")
+        out.append(f"  {var.name.ljust(width)}  {' '.join(var.description.split())} ({where_text(inv, var, kubernetes)})")
     return out
-
-
-def rasa_command(args: list[str]) -> str:
-    return " ".join(["rasa run --endpoints endpoints.yml", *args])
-
-
-def helm_install(inv: Inventory) -> list[str]:
-    h = inv.rasa.helm
-    return [
-        f"helm repo add {h.repo_name} {h.repo_url} && helm repo update",
-        f"helm install {h.release} {h.repo_name}/{h.chart} --version {h.version} --values values.yml",
-    ]
-
-
-def secret_command(inv: Inventory, env: list[EnvVar]) -> str | None:
-    secrets = [v for v in env if v.secret]
-    if not secrets:
-        return None
-    parts = [f"kubectl create secret generic {inv.rasa.kubernetes_secret}"]
-    parts += [f'--from-literal={v.secret_key or v.name}="${{{v.name}}}"' for v in secrets]
-    return " \\\n  ".join(parts)
 
 
 def endpoints_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
@@ -76,10 +70,11 @@ def endpoints_file(inv: Inventory, selection: Selection, parts: Assembled | None
     head = [
         f"endpoints.yml for Rasa Pro {inv.rasa.version} on {cloud.title}",
         NOTICE,
-        f"Start Rasa Pro with: {rasa_command(parts.args)}",
-        "Rasa expands each ${VAR} from the environment when it starts.",
+        f"On a workstation: {run_command(parts)}",
+        "On Kubernetes, values.yml carries these settings and deploy.sh installs them.",
+        "Rasa expands each ${VAR} from its environment when it starts.",
         "",
-        *env_lines(parts.env),
+        *env_lines(inv, workstation_variables(parts), kubernetes=False),
     ]
     return _comment_block(head) + "\n" + dump(parts.endpoints)
 
@@ -88,19 +83,14 @@ def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     parts = parts or assemble(inv, selection)
     cloud = inv.cloud(selection.cloud)
     h = inv.rasa.helm
-    secret = secret_command(inv, parts.env)
     head = [
         f"values.yml for the {h.chart} Helm chart {h.version} (Rasa Pro {inv.rasa.version}) on {cloud.title}",
         NOTICE,
-        "Install with:",
-        *[f"  {line}" for line in helm_install(inv)],
+        "Deploy with deploy.sh from the same folder: it creates the Secret and ConfigMaps these values",
+        f"read and runs helm upgrade --install {h.release} {h.repo_name}/{h.chart} --version {h.version}.",
+        "",
+        *env_lines(inv, kubernetes_variables(parts), kubernetes=True),
     ]
-    if secret:
-        head += [
-            f"First create the Kubernetes Secret {inv.rasa.kubernetes_secret} that the secretKeyRefs below read:",
-            *[f"  {line}" for line in secret.splitlines()],
-        ]
-    head += ["", *env_lines(parts.env)]
     return _comment_block(head) + "\n" + dump(parts.values)
 
 
@@ -112,9 +102,25 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, 
     comp = inv.components[index]
     frag = frag or component_fragment(inv, index, cloud, variant)
     parts = Assembled(endpoints=frag.endpoints, values=frag.values, args=frag.args, env=frag.env)
-    values = helm_values(inv, parts)
+    values = kube.helm_values(inv, parts)
     head = _comment_block([f"{comp.name} on {inv.cloud(cloud).name}. {NOTICE}"])
     endpoints = head + (dump(frag.endpoints) if frag.endpoints else "# Nothing in endpoints.yml for this part.\n")
+    if frag.replaces:
+        endpoints += "# With this part, these settings of other parts change:\n" + dump(frag.replaces)
+    if frag.remote_storage:
+        endpoints += f"# rasa run and rasa train take: --remote-storage {frag.remote_storage}\n"
     if frag.args:
         endpoints += f"# Extra rasa run arguments: {' '.join(frag.args)}\n"
     return endpoints, head + dump(values)
+
+
+def selection_files(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> dict[str, str]:
+    """The files the site offers for one selection, by file name, in the order they are shown."""
+    from .render_commands import deploy_script
+
+    parts = parts or assemble(inv, selection)
+    return {
+        "endpoints.yml": endpoints_file(inv, selection, parts),
+        "values.yml": values_file(inv, selection, parts),
+        "deploy.sh": deploy_script(inv, selection, parts),
+    }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages the project needs, only those that are missing.
-# Usage: scripts/install-system-deps.sh [venv] [graphviz] [chromium] [node]
+# Usage: scripts/install-system-deps.sh [venv] [graphviz] [chromium] [node] [proof]
+# proof: PostgreSQL, Redis, openssl and ip, which the proof that the files run starts (tests/proof/).
 set -euo pipefail
 
 need=()
@@ -11,6 +12,13 @@ for what in "$@"; do
     graphviz) command -v dot >/dev/null 2>&1 || need+=(graphviz) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     node) command -v npm >/dev/null 2>&1 || need+=(nodejs npm) ;;
+    proof)
+      compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+      command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+      command -v openssl >/dev/null 2>&1 || need+=(openssl)
+      command -v ip >/dev/null 2>&1 || need+=(iproute2)
+      command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+      ;;
     *) echo "unknown dependency: $what" >&2; exit 2 ;;
   esac
 done
@@ -26,6 +34,9 @@ elif command -v brew >/dev/null 2>&1; then
   for pkg in "${need[@]}"; do
     case "$pkg" in
       chromium) brew install --cask chromium ;;
+      postgresql | redis-server | iproute2 | util-linux)
+        echo "The proof (tests/proof/) needs Linux: PostgreSQL and Redis in a private network namespace." >&2
+        exit 1 ;;
       nodejs) brew install node ;;
       npm) ;;
       *) brew install "$pkg" ;;

@@ -10,7 +10,9 @@ from urllib.parse import urlparse
 import pytest
 
 from generator.assemble import Selection, assemble, selection_key
-from generator.render_yaml import endpoints_file, fragment_files, values_file
+from generator.render_commands import kubernetes_variables
+from generator.render_configurator import file_id
+from generator.render_yaml import fragment_files, selection_files
 from generator.validate import load
 
 from .conftest import INVENTORY, REPO
@@ -164,10 +166,10 @@ def test_configurator_output_equals_the_generator_for_every_combination(page, si
                 out = page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud.id}"]')
                 out.and_(page.locator(f'[data-key="{key}"]')).wait_for()
                 parts = assemble(inventory, selection)
-                assert page.locator("#rpa-config-endpoints").text_content() == endpoints_file(inventory, selection, parts)
-                assert page.locator("#rpa-config-values").text_content() == values_file(inventory, selection, parts)
+                for name, text in selection_files(inventory, selection, parts).items():
+                    assert page.locator(f"#{file_id(name)}").text_content() == text, name
                 names = page.locator(".rpa-config-env tbody td:first-child").all_text_contents()
-                assert names == [v.name for v in parts.env]
+                assert names == [v.name for v in kubernetes_variables(parts)]
                 checked += 1
     expected = len(inventory.clouds) * 2 ** len(optional)
     for comp in with_variants:

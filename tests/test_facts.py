@@ -19,5 +19,7 @@ def test_values_use_the_chart_2x_layout(text, inventory):
         # chart 1.x camelCase keys would be written verbatim and ignored by Rasa
         assert not {"trackerStore", "lockStore", "eventBroker", "actionEndpoint"} & set(endpoints)
         assert "--remote-storage" in values["rasa"]["additionalArgs"]
-        refs = [e for e in values["rasa"]["additionalEnv"] if "valueFrom" in e]
-        assert refs and all(e["valueFrom"]["secretKeyRef"]["name"] == inventory.rasa.kubernetes_secret for e in refs)
+        refs = [e["valueFrom"] for e in values["rasa"]["additionalEnv"] if "valueFrom" in e]
+        stores = {inventory.rasa.kubernetes_secret, inventory.rasa.config_map}
+        assert refs and all(next(iter(ref.values()))["name"] in stores for ref in refs)
+        assert values["rasa"]["image"]["tag"] == inventory.rasa.version

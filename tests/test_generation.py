@@ -13,16 +13,19 @@ import jsonschema
 import yaml
 
 from generator import marks
-from generator.assemble import default_selection, override
+from generator.assemble import assemble, default_selection, override
 from generator.cli import SCHEMA_PATH, schema_text
 from generator.diagram_spec import diagram_ids
 from generator.render import render
+from generator.render_commands import run_command
 
 from .conftest import FIXTURES, REPO
 
 CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 # Maps whose keys the chart passes through untouched: no key path below them can be checked.
 FREE_FORM = {("rasa", "settings", "endpoints")}
+# Kubernetes objects the chart copies into the pod spec as they are: any of their fields may be set.
+FREE_FORM_LAST = {"livenessProbe", "readinessProbe", "annotations"}
 YAML_BLOCK = re.compile(r"^(?P<indent> *)``` yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 
 
@@ -90,7 +93,7 @@ def _key_paths(data: Any, prefix: tuple[str, ...] = ()):
         for key, value in data.items():
             path = (*prefix, key)
             yield path
-            if path not in FREE_FORM:
+            if path not in FREE_FORM and key not in FREE_FORM_LAST:
                 yield from _key_paths(value, path)
 
 
@@ -123,9 +126,16 @@ def test_values_files_validate_against_the_chart_schema(rendered):
     files = _values_files(rendered)
     assert files
     for path, values in files:
-        merged = override(chart_values, values)
+        merged = _without_nulls(override(chart_values, values))
         jsonschema.Draft7Validator(schema).validate(merged)
         assert merged["rasa"]["settings"]["endpoints"], path
+
+
+def _without_nulls(data: Any) -> Any:
+    """Helm deletes a chart default that a values file sets to null."""
+    if isinstance(data, dict):
+        return {k: _without_nulls(v) for k, v in data.items() if v is not None}
+    return data
 
 
 def test_every_values_key_path_exists_in_the_chart(rendered, inventory):
@@ -151,9 +161,9 @@ def test_assembled_files_declare_every_placeholder_they_use(text, inventory):
         assert used, cloud.id
         for name in used:
             assert re.search(rf"^#\s+{name}\s", header, re.M), (cloud.id, name)
-        assert "rasa run --endpoints endpoints.yml" in header
+        assert run_command(assemble(inventory, default_selection(inventory, cloud.id))) in header
         values = text(f"files/{cloud.id}/values.yml")
-        assert "helm install" in values and "--values values.yml" in values
+        assert "deploy.sh" in values and "helm upgrade --install" in values
 
 
 def test_credentials_are_only_placeholders(rendered, inventory):

@@ -98,12 +98,12 @@
 
   var blobUrls = {};
 
-  function showFile(output, kind, text) {
-    output.querySelector("#rpa-config-" + kind).textContent = text;
-    var link = output.querySelector('.rpa-download[data-target="rpa-config-' + kind + '"]');
-    if (blobUrls[kind]) URL.revokeObjectURL(blobUrls[kind]);
-    blobUrls[kind] = URL.createObjectURL(new Blob([text], { type: "text/yaml" }));
-    link.href = blobUrls[kind];
+  function showFile(box, text) {
+    var name = box.dataset.name;
+    box.querySelector("pre code").textContent = text;
+    if (blobUrls[name]) URL.revokeObjectURL(blobUrls[name]);
+    blobUrls[name] = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+    box.querySelector(".rpa-download").href = blobUrls[name];
   }
 
   function setupConfigurator(form) {
@@ -128,8 +128,9 @@
       output.dataset.state = "loading";
       return data(id).then(function (doc) {
         var file = doc.files[key];
-        showFile(output, "endpoints", file.endpoints);
-        showFile(output, "values", file.values);
+        output.querySelectorAll(".rpa-config-file").forEach(function (box) {
+          showFile(box, file.files[box.dataset.name]);
+        });
         output.querySelector(".rpa-config-env tbody").innerHTML = file.env_rows;
         output.dataset.key = key;
         output.dataset.cloud = id;

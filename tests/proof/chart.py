@@ -631,7 +631,7 @@ def created_by_commands(text: str) -> dict[str, set[str]]:
     lines = [re.sub(r"^\s*#?\s*", "", line) for line in text.splitlines()]
     joined = re.sub(r"\\\s*\n", " ", "\n".join(lines))
     created: dict[str, set[str]] = {}
-    for match in re.finditer(r"kubectl\s+create\s+(?:secret\s+generic|configmap)\s+([A-Za-z0-9.-]+)([^\n]*)", joined):
+    for match in re.finditer(r"kubectl\s+(?:-\S+\s+)*create\s+(?:secret\s+generic|configmap)\s+([A-Za-z0-9.-]+)([^\n]*)", joined):
         keys = created.setdefault(match.group(1), set())
         for flag, arg in re.findall(r"--(from-literal|from-file)[= ](\S+)", match.group(2)):
             arg = arg.strip("'\"")

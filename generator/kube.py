@@ -1,0 +1,121 @@
+"""How each variable the user exports reaches Kubernetes, stated once.
+
+Renderers of values.yml, of the deploy commands and of the variable tables all
+ask this module, so the Secret and ConfigMap keys the commands create are the
+keys the values reference, by construction.
+
+- a secret goes into the Secret `rasa.kubernetes_secret` under its secret_key;
+- a file (a CA certificate) goes into the ConfigMap `<config_map>-files`, which
+  the values mount read-only; the variable then holds the mounted path;
+- a chart value (`helm_value`) is passed to `helm upgrade --install --set-string`;
+- a variable with a `pod_value` gets that fixed value from the values;
+- any other variable goes into the ConfigMap `rasa.config_map`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .model import EnvVar, Inventory
+
+FILES_MOUNT = "/etc/rasa/files"
+FILES_VOLUME = "rasa-files"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one variable's value lives on Kubernetes."""
+
+    kind: str  # "secret" | "config" | "file" | "helm" | "fixed"
+    store: str | None = None  # Secret or ConfigMap name
+    key: str | None = None  # key in it, or the --set-string path
+
+
+def files_config_map(inv: Inventory) -> str:
+    return f"{inv.rasa.config_map}-files"
+
+
+def file_key(var: EnvVar) -> str:
+    return var.name.lower().replace("_", "-")
+
+
+def route(inv: Inventory, var: EnvVar) -> Route:
+    if var.secret:
+        return Route("secret", inv.rasa.kubernetes_secret, var.secret_key or var.name)
+    if var.helm_value:
+        return Route("helm", None, set_path(var.helm_value))
+    if var.file:
+        return Route("file", files_config_map(inv), file_key(var))
+    if var.pod_value:
+        return Route("fixed")
+    return Route("config", inv.rasa.config_map, var.name)
+
+
+def set_path(keys: list[str]) -> str:
+    """A chart value path for --set-string: dots inside a key are escaped (eks.amazonaws.com/role-arn)."""
+    return ".".join(re.sub(r"([.,=\\])", r"\\\1", key) for key in keys)
+
+
+def pod_value(inv: Inventory, var: EnvVar) -> str | None:
+    if var.file:
+        return f"{FILES_MOUNT}/{file_key(var)}"
+    if var.pod_value:
+        return var.pod_value.replace("{release}", inv.rasa.helm.release)
+    return None
+
+
+def env_entry(inv: Inventory, var: EnvVar) -> dict[str, Any] | None:
+    """The container's env entry for `var`, or None when the chart sets it or it is a chart value."""
+    if var.chart_secret:
+        return None
+    where = route(inv, var)
+    if where.kind == "secret":
+        return {"name": var.name, "valueFrom": {"secretKeyRef": {"name": where.store, "key": where.key}}}
+    if where.kind == "config":
+        return {"name": var.name, "valueFrom": {"configMapKeyRef": {"name": where.store, "key": where.key}}}
+    if where.kind in ("file", "fixed"):
+        return {"name": var.name, "value": pod_value(inv, var)}
+    return None
+
+
+def exported_on_kubernetes(var: EnvVar) -> bool:
+    """Whether the deploy commands read the variable from the user's shell."""
+    return not var.pod_value
+
+
+def exported_on_workstation(var: EnvVar) -> bool:
+    """Whether `rasa run` on a workstation needs the variable (chart values do not)."""
+    return not var.helm_value
+
+
+def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
+    """Lay the merged parts (an assemble.Assembled) onto the rasa chart 2.x layout."""
+    values = copy.deepcopy(parts.values)
+    for var in parts.env:
+        if var.chart_secret:
+            set_in(values, var.chart_secret, {"secretName": inv.rasa.kubernetes_secret, "secretKey": var.secret_key or var.name})
+    rasa = values.setdefault("rasa", {})
+    # The chart's default image lags behind; the files are proven with this release.
+    rasa.setdefault("image", {})["tag"] = inv.rasa.version
+    if parts.endpoints:
+        rasa.setdefault("settings", {})["endpoints"] = copy.deepcopy(parts.endpoints)
+    if parts.args:
+        rasa["additionalArgs"] = list(parts.args)
+    env = [entry for var in parts.env if (entry := env_entry(inv, var))]
+    if env:
+        rasa["additionalEnv"] = env
+    if any(var.file for var in parts.env):
+        volume = {"name": FILES_VOLUME, "configMap": {"name": files_config_map(inv)}}
+        rasa["volumes"] = [*rasa.get("volumes", []), volume]
+        mount = {"name": FILES_VOLUME, "mountPath": FILES_MOUNT, "readOnly": True}
+        rasa["volumeMounts"] = [*rasa.get("volumeMounts", []), mount]
+    return values
+
+
+def set_in(data: dict[str, Any], path: list[str], value: Any) -> None:
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value

@@ -1,0 +1,141 @@
+"""The commands around the files (inventory -> shell text): deploy.sh, training and a workstation run.
+
+Every command reads the user's values from exported variables, so no file has
+to be edited; `kube.py` decides where each variable goes, so the Secret and
+ConfigMap keys created here are the ones values.yml references.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from . import kube
+from .assemble import Assembled, Selection, assemble
+from .marks import NOTICE
+from .model import EnvVar, Inventory
+
+APPLY = "--dry-run=client --output=yaml | kubectl apply --filename=-"
+CHECK_TRIES = 10
+
+
+def kubernetes_variables(parts: Assembled) -> list[EnvVar]:
+    return [v for v in parts.env if kube.exported_on_kubernetes(v)]
+
+
+def workstation_variables(parts: Assembled) -> list[EnvVar]:
+    return [v for v in parts.env if kube.exported_on_workstation(v)]
+
+
+def _continued(lines: list[str]) -> str:
+    return " \\\n  ".join(lines)
+
+
+def _require(variables: list[EnvVar]) -> list[str]:
+    # One line per variable: a missing export stops the script before anything changes.
+    out = []
+    for var in variables:
+        # Inside "${NAME:?...}" quotes, braces, backslashes and $ would end or expand the message.
+        what = " ".join(re.sub(r"[^A-Za-z0-9 .,;:()/+_-]", " ", var.description).split())
+        out.append(f': "${{{var.name}:?export {var.name}: {what}}}"')
+    return out
+
+
+def train_command(inv: Inventory, parts: Assembled) -> str | None:
+    """Train and upload to the key the server fetches (the bucket's root: --remote-root-only)."""
+    if not parts.remote_storage:
+        return None
+    return f"rasa train --fixed-model-name {inv.rasa.model} --remote-storage {parts.remote_storage} --remote-root-only"
+
+
+def run_command(parts: Assembled) -> str:
+    """`rasa run` on a workstation, with the API enabled and protected as the chart does it."""
+    flags = ["rasa run", "--enable-api"]
+    flags += [f'{v.run_flag} "${v.name}"' for v in parts.env if v.run_flag]
+    flags += ["--endpoints endpoints.yml", *[shlex.quote(a) for a in parts.args]]
+    return " ".join(flags)
+
+
+def workstation_commands(inv: Inventory, parts: Assembled) -> str:
+    lines = [
+        "# Next to endpoints.yml, with the variables it lists exported:",
+        run_command(parts),
+        "# Then, in another terminal, Rasa Pro answers with its version:",
+        "curl http://127.0.0.1:5005/",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _store_commands(inv: Inventory, variables: list[EnvVar]) -> list[str]:
+    ns = f"--namespace={inv.rasa.namespace}"
+    secret, config, files = [], [], []
+    for var in variables:
+        where = kube.route(inv, var)
+        if where.kind == "secret":
+            secret.append(f'--from-literal={where.key}="${var.name}"')
+        elif where.kind == "config":
+            config.append(f'--from-literal={where.key}="${var.name}"')
+        elif where.kind == "file":
+            files.append(f'--from-file={where.key}="${var.name}"')
+    out = []
+    for kind, name, items in (
+        ("secret generic", inv.rasa.kubernetes_secret, secret),
+        ("configmap", inv.rasa.config_map, config),
+        ("configmap", kube.files_config_map(inv), files),
+    ):
+        if items:
+            out.append(_continued([f"kubectl {ns} create {kind} {name}", *items, APPLY]))
+    return out
+
+
+def deploy_script(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
+    """A script that deploys the selection with values.yml from the same folder; safe to run again."""
+    parts = parts or assemble(inv, selection)
+    h, ns = inv.rasa.helm, f"--namespace={inv.rasa.namespace}"
+    variables = kubernetes_variables(parts)
+    # Quoted: the shell would otherwise eat the backslashes that escape dots inside a key.
+    sets = [f'--set-string {shlex.quote(kube.route(inv, v).key or "")}="${v.name}"' for v in variables if v.helm_value]
+    install = [
+        f"helm upgrade --install {h.release} {h.repo_name}/{h.chart} --version {h.version} {ns}",
+        "--values=values.yml",
+        *sets,
+        "--wait --timeout=10m",
+    ]
+    lines = [
+        "#!/usr/bin/env bash",
+        f"# Deploy Rasa Pro {inv.rasa.version} on {inv.cloud(selection.cloud).title} with the {h.chart} Helm chart {h.version}.",
+        f"# {NOTICE}",
+        "# Run it next to values.yml with kubectl and helm (3.8 or later) pointed at your cluster, after",
+        "# exporting the variables below. Running it again updates the deployment.",
+        "set -euo pipefail",
+        "",
+        "# The values this deployment takes from your shell:",
+        *_require(variables),
+        "",
+        "# 1. The namespace",
+        f"kubectl create namespace {inv.rasa.namespace} {APPLY}",
+        "",
+        "# 2. The credentials (Secret) and settings (ConfigMaps) that values.yml reads",
+        *_store_commands(inv, variables),
+        "",
+        "# 3. Install or upgrade the chart, and wait until its pods are ready",
+        f"helm repo add {h.repo_name} {h.repo_url} --force-update",
+        _continued(install),
+        "",
+        "# 4. Restart Rasa Pro so that it reads changed settings, and wait for the new pods",
+        f"kubectl {ns} rollout restart deployment/{h.release}",
+        f"kubectl {ns} rollout status deployment/{h.release} --timeout=10m",
+        "",
+        "# 5. First check: Rasa Pro answers with its version",
+        f"kubectl {ns} port-forward service/{h.release} 5005:5005 >/dev/null &",
+        "forward=$!",
+        "trap 'kill \"$forward\"' EXIT",
+        f"for attempt in $(seq 1 {CHECK_TRIES}); do",
+        "  if curl --silent --show-error --fail http://127.0.0.1:5005/; then echo; exit 0; fi",
+        '  echo "waiting for Rasa Pro ($attempt)..." >&2',
+        "  sleep 3",
+        "done",
+        f'echo "Rasa Pro did not answer; see: kubectl {ns} logs deployment/{h.release}" >&2',
+        "exit 1",
+    ]
+    return "\n".join(lines) + "\n"

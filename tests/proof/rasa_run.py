@@ -1,0 +1,66 @@
+"""Run the Rasa side of the proof: the rasa-pro virtualenv, real services in a private network namespace."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .site_cases import Case, variables
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def rasa_python() -> str:
+    """The rasa-pro virtualenv's Python (made by `make rasa-venv`; RPA_RASA_PYTHON overrides)."""
+    python = os.environ.get("RPA_RASA_PYTHON", str(REPO / ".venv-rasa" / "bin" / "python"))
+    if not Path(python).exists():
+        pytest.fail(f"no rasa-pro virtualenv at {python}: run `make rasa-venv` (or `make test`, which makes it)")
+    return python
+
+
+def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
+    """Probe each case's endpoints.yml with Rasa's code against real services; the probe's JSON report."""
+    if shutil.which("unshare") is None:
+        pytest.fail("`unshare` (util-linux) is needed to give the services a private network namespace")
+    workdir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for index, case in enumerate(cases):
+        path = workdir / f"{index:03d}-{case.cloud}" / "endpoints.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(case.files["endpoints.yml"])
+        entries.append({"file": str(path), "case": case.name, "variables": variables(case.parts, kubernetes=False)})
+    plan = workdir / "cases.json"
+    plan.write_text(json.dumps(entries, indent=1))
+    # Not under pytest's tmp_path: that tree is 0700 root, and PostgreSQL runs as `postgres`.
+    run = Path(tempfile.mkdtemp(prefix="rpa-proof-"))
+    run.chmod(0o755)
+    try:
+        proc = subprocess.run(
+            ["unshare", "--net", "--", sys.executable, "-m", "tests.proof.site_proof", str(run), str(plan), rasa_python()],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
+    try:
+        report: dict[str, Any] = json.loads(proc.stdout)
+    except ValueError:
+        pytest.fail(f"the proof printed no report (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return report
+
+
+def errors(report: dict[str, Any]) -> list[str]:
+    out = [report["error"]] if report.get("error") else []
+    for file_report in report.get("reports", []):
+        out += [part["error"] for part in file_report["parts"].values() if part.get("error")]
+    return out

@@ -1,0 +1,171 @@
+"""Prove the site's endpoints.yml files against real services, on the ports the files name.
+
+    unshare --net -- python -m tests.proof.site_proof <workdir> <cases.json> <rasa-python>
+
+Run inside a private network namespace (its own loopback), so that PostgreSQL and Redis can
+listen on exactly the ports the files name (5432, 6379, 10000, ...) whatever runs on the
+machine, and nothing here can reach or be reached from outside. For each case (a file and the
+variables the site lists for it) the environment is set as a user would set it: each variable
+that a ${VAR} placeholder uses gets the address or credential of the local service that
+placeholder's key configures; the variables Rasa reads itself get the value the Helm values
+give the pod (or the site's example). The test CA plays the part of the public CAs a real
+machine trusts. Rasa's own code then builds every part (tests/proof/rasa_probe.py --plan).
+
+Prints one JSON object: {"ok": bool, "reports": [...]} (the probe's reports, in case order).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.proof.services import HOST, PostgresServer, RedisServer, TLSFiles, VaultFacts, VaultServer, make_tls
+
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+KAFKA_BOOTSTRAP = f"{HOST}:9093"  # no broker: Rasa's producer is built, never connected
+VAULT_USERNAME_KEY = "sql_store_username"
+VAULT_PASSWORD_KEY = "sql_store_password"
+
+
+def placeholders(node: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, variable) for every ${VAR} in the file."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += placeholders(value, (*path, str(key)))
+    elif isinstance(node, str):
+        out += [(path, name) for name in PLACEHOLDER.findall(node)]
+    return out
+
+
+class Services:
+    def __init__(self, workdir: Path, cases: list[dict[str, Any]]) -> None:
+        self.workdir = workdir
+        self.tls: TLSFiles = make_tls(workdir / "tls")
+        self.files = [yaml.safe_load(Path(c["file"]).read_text()) or {} for c in cases]
+        self.postgres: PostgresServer | None = None
+        self.redis: dict[int, RedisServer] = {}
+        self.vault: VaultServer | None = None
+        self.vault_facts: dict[str | None, VaultFacts] = {}
+        self.facts: dict[str, Any] = {}
+
+    def start(self) -> None:
+        ports = {int(f["tracker_store"].get("port", 5432)) for f in self.files if "tracker_store" in f}
+        if len(ports) > 1:
+            raise SystemExit(f"the files name several PostgreSQL ports {sorted(ports)}; one server is started")
+        if ports:
+            self.postgres = PostgresServer(self.workdir / "postgres", self.tls, port=ports.pop())
+            self.facts["postgres"] = self.postgres.start()
+        for port in sorted({int(f["lock_store"].get("port", 6379)) for f in self.files if "lock_store" in f}):
+            server = RedisServer(self.workdir / f"redis-{port}", self.tls, port=port)
+            server.start()
+            self.redis[port] = server
+        namespaces = {f["secrets_manager"].get("namespace") for f in self.files if "secrets_manager" in f}
+        if namespaces:
+            self.vault = VaultServer(self.workdir / "vault", self.tls)
+            root = self.vault.start()
+            for namespace in sorted(namespaces, key=str):
+                self.vault_facts[namespace] = self._vault_in(root, namespace)
+
+    def _vault_in(self, root: VaultFacts, namespace: str | None) -> VaultFacts:
+        """The tracker store's credentials in KV v2 at secret/, and a token that may read them, in `namespace`."""
+        pg = self.facts["postgres"]
+        if namespace is None:
+            facts = root
+        else:
+            root.cli("namespace", "create", namespace)
+            scoped = ["-namespace", namespace]
+            root.cli("secrets", "enable", *scoped, "-path=secret", "kv-v2")
+            root.cli("policy", "write", *scoped, "rasa", "-", stdin=VaultServer.POLICY)
+            created = json.loads(root.cli("token", "create", *scoped, "-policy=rasa", "-ttl=1h", "-format=json"))
+            facts = VaultFacts(root.url, root.ca_cert, created["auth"]["client_token"], root.root_token, root.bao, root.log)
+        args = ["-namespace", namespace] if namespace else []
+        for file in self.files:
+            path = file.get("secrets_manager", {}).get("secrets_path", "rasa-secrets")
+            if file.get("secrets_manager", {}).get("namespace") == namespace:
+                root.cli(
+                    "kv", "put", *args, f"secret/{path}", f"{VAULT_USERNAME_KEY}={pg.user}", f"{VAULT_PASSWORD_KEY}={pg.password}"
+                )
+        return facts
+
+    def stop(self) -> None:
+        for server in [self.vault, *self.redis.values(), self.postgres]:
+            if server is not None:
+                server.stop()
+
+    def value_for(self, file: dict[str, Any], path: tuple[str, ...], var: dict[str, Any]) -> str:
+        block, key = path[0], path[-1]
+        pg = self.facts.get("postgres")
+        if block == "tracker_store" and pg is not None:
+            return str({"url": pg.host, "db": pg.db, "username": pg.user, "password": pg.password}.get(key, var.get("example")))
+        if block == "lock_store":
+            redis = self.redis[int(file["lock_store"].get("port", 6379))]
+            return {"host": HOST, "password": redis.password, "ssl_ca_certs": str(self.tls.ca_cert)}.get(
+                key, str(var.get("example"))
+            )
+        if block == "event_broker":
+            return {"url": KAFKA_BOOTSTRAP, "sasl_username": "rasa", "sasl_password": "not-sent"}.get(
+                key, str(var.get("example"))
+            )
+        if block == "secrets_manager" and key == "url":
+            return self.vault_facts[file["secrets_manager"].get("namespace")].url
+        return str(var.get("pod_value") or var.get("example") or "")
+
+    def environment(self, file: dict[str, Any], variables: list[dict[str, Any]]) -> dict[str, str]:
+        by_name = {v["name"]: v for v in variables}
+        env: dict[str, str] = {
+            # The providers' certificates chain to public CAs in the system store; here the test CA does.
+            "SSL_CERT_FILE": str(self.tls.ca_cert),
+            "REQUESTS_CA_BUNDLE": str(self.tls.ca_cert),
+        }
+        for path, name in placeholders(file):
+            if name not in by_name:
+                raise SystemExit(f"${{{name}}} is used at {'.'.join(path)} but the site lists no such variable")
+            env[name] = self.value_for(file, path, by_name[name])
+        for var in variables:
+            if var["name"] in env:
+                continue
+            if var.get("file"):
+                env[var["name"]] = str(self.tls.ca_cert)
+            elif var["name"] == "VAULT_TOKEN" and "secrets_manager" in file:
+                env[var["name"]] = self.vault_facts[file["secrets_manager"].get("namespace")].token
+            else:
+                env[var["name"]] = str(var.get("pod_value") or var.get("example") or "set-by-the-proof")
+        return env
+
+
+def main(argv: list[str]) -> int:
+    workdir, cases_file, rasa_python = Path(argv[0]), Path(argv[1]), argv[2]
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    cases = json.loads(cases_file.read_text())
+    services = Services(workdir, cases)
+    try:
+        services.start()
+        plan = [
+            {"file": c["file"], "env": services.environment(f, c["variables"])}
+            for c, f in zip(cases, services.files, strict=True)
+        ]
+        plan_file = workdir / "plan.json"
+        plan_file.write_text(json.dumps(plan, indent=1))
+        probe = Path(__file__).with_name("rasa_probe.py")
+        proc = subprocess.run([rasa_python, str(probe), "--plan", str(plan_file)], capture_output=True, text=True, timeout=900)
+        (workdir / "probe.log").write_text(proc.stderr)
+        if not proc.stdout.strip():
+            print(
+                json.dumps({"ok": False, "error": f"the probe printed nothing (exit {proc.returncode}): {proc.stderr[-3000:]}"})
+            )
+            return 1
+        print(proc.stdout)
+        return 0 if proc.returncode == 0 else 1
+    finally:
+        services.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

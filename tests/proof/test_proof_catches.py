@@ -1,0 +1,94 @@
+"""The proof fails when it should: faults put into a copy of the inventory are named, file and key."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.assemble import default_selection, selection_key
+from generator.validate import load
+
+from ..conftest import INVENTORY, REPO
+from .rasa_run import errors, prove_endpoints, rasa_python
+from .site_cases import Case, cases
+from .test_chart_site import chart_problems
+
+
+def _broken(tmp_path: Path, edit) -> Path:
+    data = yaml.safe_load(INVENTORY.read_text())
+    edit({c["id"]: c for c in data["components"]})
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def _default_cases(path: Path) -> list[Case]:
+    inv = load(path)
+    return [c for c in cases(inv) if c.key == selection_key(default_selection(inv, c.cloud), inv)]
+
+
+def _block_with(components: dict, key: str) -> dict:
+    """The endpoints block (in whichever component) that sets `key`."""
+    for comp in components.values():
+        for block in (comp.get("config", {}).get("endpoints") or {}).values():
+            if isinstance(block, dict) and key in block:
+                return block
+    raise AssertionError(f"no component sets {key}")
+
+
+@pytest.mark.proof
+def test_a_lock_store_url_and_a_missing_kafka_hostname_check_are_named(tmp_path: Path):
+    def edit(components: dict) -> None:
+        lock = _block_with(components, "key_prefix")
+        lock["url"] = lock.pop("host")
+        del _block_with(components, "ssl_check_hostname")["ssl_check_hostname"]
+
+    chosen = _default_cases(_broken(tmp_path, edit))[:1]
+    found = errors(prove_endpoints(chosen, tmp_path / "proof"))
+    lock = [e for e in found if ": lock_store:" in e]
+    kafka = [e for e in found if ": event_broker:" in e]
+    assert lock and all(e.split(":")[0].endswith("endpoints.yml") for e in lock), found
+    assert "url" in lock[0]
+    assert kafka and "librdkafka" in kafka[0], found
+
+
+def test_a_dropped_secret_key_is_named(tmp_path: Path):
+    def edit(components: dict) -> None:
+        env = components["rasa-pro"]["config"]["env"]
+        components["rasa-pro"]["config"]["env"] = [v for v in env if v.get("secret_key") != "authToken"]
+
+    inv = load(_broken(tmp_path, edit))
+    problems = chart_problems(_default_cases(tmp_path / "inventory.yml")[0], inv.rasa.version)
+    assert any("authToken" in p and "rasa-secrets" in p for p in problems), problems
+
+
+def test_a_stale_chart_image_is_named(tmp_path: Path):
+    case = _default_cases(INVENTORY)[0]
+    values = yaml.safe_load(case.files["values.yml"])
+    del values["rasa"]["image"]
+    stale = Case(case.cloud, case.key, case.selection, case.parts, {**case.files, "values.yml": yaml.safe_dump(values)})
+    assert any("3.17.0-latest" in p for p in chart_problems(stale, load(INVENTORY).rasa.version))
+
+
+@pytest.mark.proof
+def test_training_without_remote_root_only_is_caught():
+    proc = subprocess.run(
+        [
+            rasa_python(),
+            "tests/proof/model_key.py",
+            "--train",
+            "rasa train --fixed-model-name rasa-model --remote-storage aws",
+            "--run",
+            "rasa run --remote-storage aws --model rasa-model.tar.gz",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 1 and result["uploaded"] == "models/rasa-model.tar.gz" and not result["ok"]
