@@ -101,6 +101,8 @@ class Services:
 
     def value_for(self, file: dict[str, Any], path: tuple[str, ...], var: dict[str, Any]) -> str:
         block, key = path[0], path[-1]
+        if var.get("file"):
+            return str(self.tls.ca_cert)  # a CA certificate the site tells the user to download
         pg = self.facts.get("postgres")
         if block == "tracker_store" and pg is not None:
             return str({"url": pg.host, "db": pg.db, "username": pg.user, "password": pg.password}.get(key, var.get("example")))
