@@ -49,6 +49,7 @@ class Assembled:
     args: list[str] = field(default_factory=list)  # extra `rasa run` arguments
     env: list[EnvVar] = field(default_factory=list)  # everything the user exports, in order
     remote_storage: str | None = None
+    assistant: dict[str, Any] = field(default_factory=dict)  # the assistant's config.yml settings
 
 
 class Conflict(Exception):
@@ -124,6 +125,7 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
     """One component's own configuration on one cloud, layers resolved."""
     endpoints: dict[str, Any] = {}
     values: dict[str, Any] = {}
+    assistant: dict[str, Any] = {}
     replaces: dict[str, Any] = {}
     args: list[str] = []
     env: dict[str, EnvVar] = {}
@@ -131,6 +133,7 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
     for layer in layers(inv, index, cloud, variant):
         endpoints = override(endpoints, layer.fragment.endpoints)
         values = override(values, layer.fragment.values)
+        assistant = override(assistant, layer.fragment.assistant)
         replaces = override(replaces, layer.fragment.replaces)
         args.extend(a for a in layer.fragment.args if a not in args)
         for var in layer.fragment.env:
@@ -139,6 +142,7 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
     return Fragment(
         endpoints=endpoints,
         values=values,
+        assistant=assistant,
         replaces=replaces,
         args=args,
         env=list(env.values()),
@@ -155,12 +159,14 @@ def assemble(inv: Inventory, selection: Selection) -> Assembled:
     out = Assembled()
     endpoint_owners: dict[tuple[str, ...], str] = {}
     value_owners: dict[tuple[str, ...], str] = {}
+    assistant_owners: dict[tuple[str, ...], str] = {}
     env_owner: dict[str, tuple[str, EnvVar]] = {}
     replaces: list[dict[str, Any]] = []
     for index, comp in selected_components(inv, selection):
         frag = component_fragment(inv, index, selection.cloud, selection.variant(comp.id))
         combine(out.endpoints, frag.endpoints, endpoint_owners, comp.id)
         combine(out.values, frag.values, value_owners, comp.id)
+        combine(out.assistant, frag.assistant, assistant_owners, comp.id)
         out.args.extend(frag.args)
         out.remote_storage = frag.remote_storage or out.remote_storage
         replaces.append(frag.replaces)

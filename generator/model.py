@@ -100,6 +100,10 @@ class Fragment(Strict):
         default=None,
         description="Model storage for `rasa train` and `rasa run` (--remote-storage aws, gcs or azure).",
     )
+    assistant: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The assistant's config.yml settings this part needs (pipeline and policies naming its model groups).",
+    )
     replaces: dict[str, Any] = Field(
         default_factory=dict,
         description="endpoints.yml settings this part replaces in other parts when selected (e.g. Vault-held credentials).",

@@ -227,13 +227,15 @@ def _deploy_body(inv: Inventory, cloud_id: str, base: str = "") -> str:
     selection = default_selection(inv, cloud_id)
     parts = assemble(inv, selection)
     cloud = inv.cloud(cloud_id)
-    folder = base + site.file_path(cloud_id, "")
     train = train_command(inv, parts)
+    folder = base + site.file_path(cloud_id, "")
     out = []
     if train:
         out += [
-            "**Train and upload the model** (in your assistant's project folder, with the model storage variables "
-            "below exported). It lands at the root of the bucket, where the server looks for it:\n",
+            "**Train and upload the model** in your assistant's project folder"
+            + (f", with the settings of [config.yml]({folder}config.yml) merged into its config.yml" if parts.assistant else "")
+            + ", and with the model storage variables below exported. "
+            "The model lands at the root of the bucket, where the server looks for it:\n",
             code_block(train, lang="bash"),
         ]
     out += [

@@ -107,6 +107,9 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, 
     endpoints = head + (dump(frag.endpoints) if frag.endpoints else "# Nothing in endpoints.yml for this part.\n")
     if frag.replaces:
         endpoints += "# With this part, these settings of other parts change:\n" + dump(frag.replaces)
+    if frag.assistant:
+        uses = _comment_block(dump(frag.assistant).splitlines())
+        endpoints += "# The assistant's config.yml refers to these settings with:\n" + uses
     if frag.remote_storage:
         endpoints += f"# rasa run and rasa train take: --remote-storage {frag.remote_storage}\n"
     if frag.args:
@@ -114,13 +117,28 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, 
     return endpoints, head + dump(values)
 
 
+def config_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
+    """The settings the assistant's config.yml needs for these files (it is trained with it)."""
+    parts = parts or assemble(inv, selection)
+    head = [
+        f"config.yml settings for a Rasa Pro {inv.rasa.version} assistant that runs with the endpoints.yml beside it",
+        NOTICE,
+        "Merge these keys into your project's config.yml, then train (rasa train): the model groups named",
+        "here are defined in endpoints.yml, so the same trained model runs with any provider's endpoints.yml.",
+    ]
+    return _comment_block(head) + "\n" + dump(parts.assistant)
+
+
 def selection_files(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> dict[str, str]:
     """The files the site offers for one selection, by file name, in the order they are shown."""
     from .render_commands import deploy_script
 
     parts = parts or assemble(inv, selection)
-    return {
+    files = {
         "endpoints.yml": endpoints_file(inv, selection, parts),
         "values.yml": values_file(inv, selection, parts),
         "deploy.sh": deploy_script(inv, selection, parts),
     }
+    if parts.assistant:
+        files["config.yml"] = config_file(inv, selection, parts)
+    return files

@@ -31,7 +31,8 @@ def test_the_goldens_cover_every_file_kind():
     names = {p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file()}
     inv = load(SMALL)
     for cloud in inv.clouds:
-        assert {f"files/{cloud.id}/endpoints.yml", f"files/{cloud.id}/values.yml", f"configurator/{cloud.id}.json"} <= names
+        kinds = ("endpoints.yml", "values.yml", "deploy.sh", "config.yml")
+        assert {f"files/{cloud.id}/{kind}" for kind in kinds} | {f"configurator/{cloud.id}.json"} <= names
         assert f"clouds/{cloud.id}.md" in names and f"dot/{cloud.id}.dot" in names
     assert "dot/overview.dot" in names and "nav.json" in names
     assert sum(n.startswith("blocks/") for n in names) >= 8

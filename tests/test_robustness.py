@@ -232,7 +232,7 @@ def test_hostile_text_is_safe_and_intact_everywhere(site_copy: Path):
         titles = [a.get("{http://www.w3.org/1999/xlink}title") or "" for a in root.iter("{http://www.w3.org/2000/svg}a")]
         assert any(HOSTILE_NAME in t for t in titles), svg.name
     # YAML: every file parses, and the value with a colon and a hash survives.
-    for yml in (gen / "files").rglob("*.yml"):
+    for yml in [*(gen / "files").rglob("endpoints.yml"), *(gen / "files").rglob("values.yml")]:
         data = yaml.safe_load(yml.read_text())
         endpoints = data["rasa"]["settings"]["endpoints"] if yml.name == "values.yml" else data
         assert endpoints[block]["note"] == HOSTILE_VALUE, yml
@@ -276,8 +276,9 @@ def _add_cloud_and_component(path: Path) -> tuple[str, str]:
     }
     data["components"].append(new_comp)
     data["components"][0].setdefault("connections", []).append({"to": "new-service", "label": "feeds", "protocol": "SQL"})
+    service_groups = {g["id"] for g in data["groups"] if g["cloud_services"]}
     for comp in data["components"]:
-        if comp["group"] == group:
+        if comp["group"] in service_groups:
             for cloud in data["clouds"]:
                 comp["offerings"].setdefault(
                     cloud["id"],

@@ -67,7 +67,18 @@ KNOWN_TOP_LEVEL_KEYS = {
     "tracing",
     "metrics",
 }
-PROBED_PARTS = ("secrets_manager", "lock_store", "event_broker", "tracker_store", "action_endpoint", "nlg", "models")
+PROBED_PARTS = (
+    "secrets_manager",
+    "lock_store",
+    "event_broker",
+    "tracker_store",
+    "action_endpoint",
+    "nlg",
+    "models",
+    "model_groups",
+)
+# Where a component of config.yml names a model group, and which factory builds that client.
+MODEL_GROUP_USES = ((("llm",), "llm"), (("embeddings",), "embeddings"), (("flow_retrieval", "embeddings"), "embeddings"))
 ENDPOINT_FIELDS = ("url", "params", "headers", "basic_auth", "token", "token_name", "cafile", "actions_module")
 CONSUMED_KEYS = {"type", "store_type"}
 KAFKA_TYPES = {"kafka", "concurrent_kafka"}
@@ -231,7 +242,8 @@ def describe(error: BaseException) -> str:
 
 
 class Probe:
-    def __init__(self, path: Path, timeout: float, vault_offline: bool) -> None:
+    def __init__(self, path: Path, timeout: float, vault_offline: bool, assistant_config: Path | None = None) -> None:
+        self.assistant_config = assistant_config
         self.path = path
         self.file = str(path)
         self.timeout = timeout
@@ -616,6 +628,51 @@ class Probe:
                 f"callback NLG for {config.url}" + (" with a TLS context from cafile" if context else "") + " (not contacted)"
             )
 
+    # -- model_groups -------------------------------------------------------------------------------
+    def probe_model_groups(self, part: Part) -> None:
+        """Rasa's own model-group validation, then every client config.yml names, built by Rasa's factories."""
+        from rasa.core.config.configuration import Configuration
+        from rasa.engine.validation import validate_model_group_configuration_setup
+        from rasa.shared.utils.llm import embedder_factory, llm_factory, resolve_model_client_config
+        from rasa.shared.utils.yaml import read_config_file
+
+        key = "model_groups"
+        try:
+            Configuration.initialise_endpoints(Path(self.file))
+            validate_model_group_configuration_setup()
+        except Exception as error:
+            raise self.fail(key, f"Rasa rejects the model groups: {describe(error)}") from error
+        part.checked.append("validate_model_group_configuration_setup (what rasa train and rasa run check)")
+        if self.assistant_config is None:
+            raise self.fail(key, "no config.yml given: nothing says which group is a chat model and which embeddings")
+        config = read_config_file(str(self.assistant_config)) or {}
+        groups = self.endpoints.model_groups
+        used: set[str] = set()
+        built = []
+        for component in [*(config.get("pipeline") or []), *(config.get("policies") or [])]:
+            for path, kind in MODEL_GROUP_USES:
+                node: Any = component
+                for step in path:
+                    node = node.get(step) if isinstance(node, dict) else None
+                if not isinstance(node, dict) or "model_group" not in node:
+                    continue
+                name = component.get("name")
+                try:
+                    resolved = resolve_model_client_config(node, name, model_groups=groups)
+                    factory = llm_factory if kind == "llm" else embedder_factory
+                    client = factory(resolved, {})
+                except Exception as error:
+                    raise self.fail(
+                        key, f"{self.assistant_config}: {name}: model group '{node['model_group']}': {describe(error)}"
+                    ) from error
+                used.add(str(node["model_group"]))
+                built.append(f"{node['model_group']} -> {type(client).__name__}")
+        unused = sorted({str(g.get("id")) for g in groups or []} - used)
+        if unused:
+            part.warnings.append(f"groups no component of config.yml uses: {', '.join(unused)}")
+        part.built = ", ".join(built) or "nothing"
+        part.checked.append(f"clients built by llm_factory / embedder_factory for {self.assistant_config}")
+
     # -- models -------------------------------------------------------------------------------------
     def probe_models(self, part: Part) -> None:
         config = self.endpoints.model
@@ -623,8 +680,8 @@ class Probe:
         part.checked.append(f"model server {config.url} parsed (not contacted)")
 
 
-def probe_file(path: Path, timeout: float, vault_offline: bool) -> dict[str, Any]:
-    probe = Probe(path, timeout, vault_offline)
+def probe_file(path: Path, timeout: float, vault_offline: bool, assistant_config: Path | None = None) -> dict[str, Any]:
+    probe = Probe(path, timeout, vault_offline, assistant_config)
     if probe.load():
         probe.run()
     ok = all(part.error is None for part in probe.parts.values())
@@ -643,7 +700,8 @@ def run_plan(plan: Path, timeout: float, vault_offline: bool) -> tuple[dict[str,
         os.environ.update(base)
         os.environ.update(entry["env"])
         read_endpoint_config.cache_clear()
-        reports.append(probe_file(Path(entry["file"]), timeout, vault_offline))
+        config = Path(entry["config"]) if entry.get("config") else None
+        reports.append(probe_file(Path(entry["file"]), timeout, vault_offline, config))
     ok = all(r["ok"] for r in reports)
     return {"ok": ok, "reports": reports}, 0 if ok else 1
 

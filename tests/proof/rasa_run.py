@@ -36,7 +36,12 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
         path = workdir / f"{index:03d}-{case.cloud}" / "endpoints.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(case.files["endpoints.yml"])
-        entries.append({"file": str(path), "case": case.name, "variables": variables(case.parts, kubernetes=False)})
+        entry = {"file": str(path), "case": case.name, "variables": variables(case.parts, kubernetes=False)}
+        if "config.yml" in case.files:
+            config = path.with_name("config.yml")
+            config.write_text(case.files["config.yml"])
+            entry["config"] = str(config)
+        entries.append(entry)
     plan = workdir / "cases.json"
     plan.write_text(json.dumps(entries, indent=1))
     # Not under pytest's tmp_path: that tree is 0700 root, and PostgreSQL runs as `postgres`.

@@ -39,6 +39,9 @@ def placeholders(node: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str,
     if isinstance(node, dict):
         for key, value in node.items():
             out += placeholders(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += placeholders(value, (*path, str(index)))
     elif isinstance(node, str):
         out += [(path, name) for name in PLACEHOLDER.findall(node)]
     return out
@@ -150,7 +153,7 @@ def main(argv: list[str]) -> int:
     try:
         services.start()
         plan = [
-            {"file": c["file"], "env": services.environment(f, c["variables"])}
+            {"file": c["file"], "config": c.get("config"), "env": services.environment(f, c["variables"])}
             for c, f in zip(cases, services.files, strict=True)
         ]
         plan_file = workdir / "plan.json"

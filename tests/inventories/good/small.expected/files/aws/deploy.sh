@@ -20,6 +20,7 @@ set -euo pipefail
 : "${DB_NAME:?export DB_NAME: Database that holds the conversations.}"
 : "${DB_USER:?export DB_USER: Database user Rasa Pro logs in as.}"
 : "${DB_PASSWORD:?export DB_PASSWORD: Password of DB_USER.}"
+: "${BEDROCK_REGION:?export BEDROCK_REGION: Region where the Bedrock models are enabled.}"
 
 # 1. The namespace
 kubectl create namespace rasa --dry-run=client --output=yaml | kubectl apply --filename=-
@@ -39,6 +40,7 @@ kubectl --namespace=rasa create configmap rasa-config \
   --from-literal=DB_HOST="$DB_HOST" \
   --from-literal=DB_NAME="$DB_NAME" \
   --from-literal=DB_USER="$DB_USER" \
+  --from-literal=BEDROCK_REGION="$BEDROCK_REGION" \
   --dry-run=client --output=yaml | kubectl apply --filename=-
 
 # 3. Install or upgrade the chart, and wait until its pods are ready

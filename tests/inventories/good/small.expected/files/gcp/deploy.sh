@@ -20,6 +20,8 @@ set -euo pipefail
 : "${DB_NAME:?export DB_NAME: Database that holds the conversations.}"
 : "${DB_USER:?export DB_USER: Database user Rasa Pro logs in as.}"
 : "${DB_PASSWORD:?export DB_PASSWORD: Password of DB_USER.}"
+: "${VERTEXAI_PROJECT:?export VERTEXAI_PROJECT: Google Cloud project that runs the Vertex AI models.}"
+: "${VERTEXAI_LOCATION:?export VERTEXAI_LOCATION: Vertex AI region of the models.}"
 
 # 1. The namespace
 kubectl create namespace rasa --dry-run=client --output=yaml | kubectl apply --filename=-
@@ -38,6 +40,8 @@ kubectl --namespace=rasa create configmap rasa-config \
   --from-literal=DB_HOST="$DB_HOST" \
   --from-literal=DB_NAME="$DB_NAME" \
   --from-literal=DB_USER="$DB_USER" \
+  --from-literal=VERTEXAI_PROJECT="$VERTEXAI_PROJECT" \
+  --from-literal=VERTEXAI_LOCATION="$VERTEXAI_LOCATION" \
   --dry-run=client --output=yaml | kubectl apply --filename=-
 kubectl --namespace=rasa create configmap rasa-config-files \
   --from-file=redis-ca-file="$REDIS_CA_FILE" \
