@@ -15,7 +15,7 @@ from .errors import BuildError
 from .graphviz import graphviz_version, render_dot
 from .images import mark_png, shrink_icon
 from .model import Inventory
-from .render_configurator import configurator_block, configurator_data
+from .render_configurator import configurator_block, configurator_shards
 from .render_pages import (
     cloud_list,
     cloud_page,
@@ -104,7 +104,8 @@ def render_text(inv: Inventory) -> dict[str, str]:
         "nav.json": nav_data(inv),
     }
     for cloud in inv.clouds:
-        files[f"configurator/{cloud.id}.json"] = configurator_data(inv, cloud.id)
+        for name, text in configurator_shards(inv, cloud.id).items():
+            files[f"configurator/{cloud.id}/{name}"] = text
         for name, text in selection_files(inv, default_selection(inv, cloud.id)).items():
             files[f"files/{cloud.id}/{name}"] = text
     return files

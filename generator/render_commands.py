@@ -7,7 +7,6 @@ ConfigMap keys created here are the ones values.yml references.
 
 from __future__ import annotations
 
-import re
 import shlex
 
 from . import kube
@@ -33,12 +32,7 @@ def _continued(lines: list[str]) -> str:
 
 def _require(variables: list[EnvVar]) -> list[str]:
     # One line per variable: a missing export stops the script before anything changes.
-    out = []
-    for var in variables:
-        # Inside "${NAME:?...}" quotes, braces, backslashes and $ would end or expand the message.
-        what = " ".join(re.sub(r"[^A-Za-z0-9 .,;:()/+_-]", " ", var.description).split())
-        out.append(f': "${{{var.name}:?export {var.name}: {what}}}"')
-    return out
+    return [f': "${{{var.name}:?export {var.name} first (values.yml says what it holds)}}"' for var in variables]
 
 
 def train_command(inv: Inventory, parts: Assembled) -> str | None:

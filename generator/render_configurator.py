@@ -1,9 +1,12 @@
 """The configurator: every combination, pre-rendered by the same renderers (inventory -> text).
 
-The page's JavaScript never builds text: it collects the `data-token` of each
-checked, enabled input, sorts and joins them into the selection key (the rule
-`selection_key` states), looks that key up in the cloud's JSON and shows what
-Python rendered there: the two files and the rows of the variable table.
+Each selection is one small JSON file (a shard) with its files and the rows of its
+variable table, so a change of choice fetches one shard, whatever the number of
+combinations. The page carries an index from selection key to shard. Its
+JavaScript never builds text: it collects the `data-token` of each checked,
+enabled input, sorts and joins them into the selection key (the rule
+`selection_key` states), looks the shard up in the index and shows what Python
+rendered there.
 """
 
 from __future__ import annotations
@@ -40,10 +43,30 @@ def file_id(name: str) -> str:
     return "rpa-config-" + name.split(".")[0]
 
 
-def configurator_data(inv: Inventory, cloud_id: str) -> str:
-    files = {selection_key(s, inv): _entry(inv, s, assemble(inv, s)) for s in all_selections(inv, cloud_id)}
-    doc = {"_generated": marks.NOTICE, "cloud": cloud_id, "files": files}
-    return json.dumps(doc, indent=None, sort_keys=True, ensure_ascii=False) + "\n"
+def shard_name(number: int) -> str:
+    return f"{number:04d}.json"
+
+
+def configurator_shards(inv: Inventory, cloud_id: str) -> dict[str, str]:
+    """Shard file name -> JSON text, one per selection of `cloud_id`, numbered in the order of all_selections."""
+    shards = {}
+    for number, selection in enumerate(all_selections(inv, cloud_id)):
+        doc = {
+            "_generated": marks.NOTICE,
+            "cloud": cloud_id,
+            "key": selection_key(selection, inv),
+            **_entry(inv, selection, assemble(inv, selection)),
+        }
+        shards[shard_name(number)] = json.dumps(doc, indent=None, sort_keys=True, ensure_ascii=False) + "\n"
+    return shards
+
+
+def configurator_index(inv: Inventory) -> dict[str, dict[str, str]]:
+    """Cloud id -> selection key -> shard file name."""
+    return {
+        cloud.id: {selection_key(s, inv): shard_name(n) for n, s in enumerate(all_selections(inv, cloud.id))}
+        for cloud in inv.clouds
+    }
 
 
 def _output(filename: str, text: str, href: str) -> str:
@@ -95,6 +118,9 @@ def configurator_block(inv: Inventory) -> str:
     )
     return (
         marks.markdown()
+        + '<script type="application/json" class="rpa-config-index">'
+        + json.dumps(configurator_index(inv), sort_keys=True).replace("</", "<\\/")
+        + "</script>"
         + f'<form class="rpa-configurator" data-base="{site.GENERATED}/configurator/" aria-label="Deployment choices">'
         + f'<fieldset class="rpa-clouds"><legend>Cloud</legend>{clouds}</fieldset>'
         + f'<fieldset class="rpa-parts"><legend>Optional parts</legend>{optional}</fieldset>'

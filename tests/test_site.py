@@ -107,3 +107,16 @@ def test_build_fails_clearly_on_a_broken_inventory(site_copy: Path):
     assert "inventory.yml has problems; docs/generated/ was left as it was." in proc.stderr
     assert re.search(r"inventory\.yml:\d+: components\[\d+\]\.id: expected a unique component id", proc.stderr)
     assert not (site_copy / "site" / "index.html").exists()
+
+
+def test_the_configurator_stays_light_whatever_the_number_of_combinations(built_site: Path):
+    """The page loads at most 150 KB; each change of choice fetches one shard of at most 20 KB as served
+    (compressed, as every static host serves JSON)."""
+    import gzip
+
+    page = (built_site / "configurator.html").read_bytes()
+    assert len(page) <= 150_000, len(page)
+    shards = list((built_site / "generated" / "configurator").rglob("*.json"))
+    assert shards
+    largest = max(len(gzip.compress(p.read_bytes())) for p in shards)
+    assert largest <= 20_000, largest

@@ -1,7 +1,8 @@
 /* Site behaviour: lazy diagrams, zoom, and the configurator.
  *
  * Nothing here builds text: the configurator only looks up and shows what the
- * Python generator rendered (docs/generated/configurator/<cloud>.json).
+ * Python generator rendered (docs/generated/configurator/<cloud>/<shard>.json, one
+ * per selection, found through the index the page carries).
  */
 (function () {
   "use strict";
@@ -108,30 +109,33 @@
 
   function setupConfigurator(form) {
     var output = form.nextElementSibling;
+    var index = JSON.parse(form.previousElementSibling.textContent);
     var cache = {};
+    var latest = 0;
     function cloud() {
       return form.querySelector('input[name="cloud"]:checked').value;
     }
-    function data(id) {
-      if (!cache[id]) {
-        var url = new URL(form.dataset.base + id + ".json", document.baseURI);
-        cache[id] = fetch(url).then(function (r) {
+    function shard(id, key) {
+      var url = new URL(form.dataset.base + id + "/" + index[id][key], document.baseURI).href;
+      if (!cache[url]) {
+        cache[url] = fetch(url).then(function (r) {
           if (!r.ok) throw new Error("could not load " + url);
           return r.json();
         });
       }
-      return cache[id];
+      return cache[url];
     }
     function update() {
       var key = selectionKey(form);
       var id = cloud();
+      var request = ++latest;
       output.dataset.state = "loading";
-      return data(id).then(function (doc) {
-        var file = doc.files[key];
+      return shard(id, key).then(function (doc) {
+        if (request !== latest) return; // a later choice was made meanwhile
         output.querySelectorAll(".rpa-config-file").forEach(function (box) {
-          showFile(box, file.files[box.dataset.name]);
+          showFile(box, doc.files[box.dataset.name]);
         });
-        output.querySelector(".rpa-config-env tbody").innerHTML = file.env_rows;
+        output.querySelector(".rpa-config-env tbody").innerHTML = doc.env_rows;
         output.dataset.key = key;
         output.dataset.cloud = id;
         output.dataset.state = "ready";

@@ -6,21 +6,21 @@
 set -euo pipefail
 
 # The values this deployment takes from your shell:
-: "${RASA_LICENSE:?export RASA_LICENSE: Your Rasa Pro licence key (the chart passes it as RASA_PRO_LICENSE from the rasaProLicense key).}"
-: "${AUTH_TOKEN:?export AUTH_TOKEN: Token that callers of Rasa s HTTP API must send; make one with openssl rand -hex 32 (the chart reads it from the authToken key).}"
-: "${JWT_SECRET:?export JWT_SECRET: Secret that signs the JSON Web Tokens Rasa s HTTP API accepts; make one with openssl rand -hex 32 (the chart reads it from the jwtSecret key).}"
-: "${ACTION_SERVER_IMAGE:?export ACTION_SERVER_IMAGE: Your action server image, without the tag, in a registry the cluster can pull from.}"
-: "${ACTION_SERVER_TAG:?export ACTION_SERVER_TAG: Tag of your action server image.}"
-: "${BUCKET_NAME:?export BUCKET_NAME: S3 bucket that holds the model archives.}"
-: "${AWS_DEFAULT_REGION:?export AWS_DEFAULT_REGION: Region of the bucket.}"
-: "${AWS_ROLE_ARN:?export AWS_ROLE_ARN: IAM role the pod assumes through IRSA (its trust policy names the cluster s OIDC provider and the service account rasa/rasa).}"
-: "${REDIS_HOST:?export REDIS_HOST: Primary endpoint of the ElastiCache cache.}"
-: "${REDIS_PASSWORD:?export REDIS_PASSWORD: Password or access key of the Redis endpoint.}"
-: "${DB_HOST:?export DB_HOST: Host name of the PostgreSQL server.}"
-: "${DB_NAME:?export DB_NAME: Database that holds the conversations.}"
-: "${DB_USER:?export DB_USER: Database user Rasa Pro logs in as.}"
-: "${DB_PASSWORD:?export DB_PASSWORD: Password of DB_USER.}"
-: "${BEDROCK_REGION:?export BEDROCK_REGION: Region where the Bedrock models are enabled.}"
+: "${RASA_LICENSE:?export RASA_LICENSE first (values.yml says what it holds)}"
+: "${AUTH_TOKEN:?export AUTH_TOKEN first (values.yml says what it holds)}"
+: "${JWT_SECRET:?export JWT_SECRET first (values.yml says what it holds)}"
+: "${ACTION_SERVER_IMAGE:?export ACTION_SERVER_IMAGE first (values.yml says what it holds)}"
+: "${ACTION_SERVER_TAG:?export ACTION_SERVER_TAG first (values.yml says what it holds)}"
+: "${BUCKET_NAME:?export BUCKET_NAME first (values.yml says what it holds)}"
+: "${AWS_DEFAULT_REGION:?export AWS_DEFAULT_REGION first (values.yml says what it holds)}"
+: "${AWS_ROLE_ARN:?export AWS_ROLE_ARN first (values.yml says what it holds)}"
+: "${REDIS_HOST:?export REDIS_HOST first (values.yml says what it holds)}"
+: "${REDIS_PASSWORD:?export REDIS_PASSWORD first (values.yml says what it holds)}"
+: "${DB_HOST:?export DB_HOST first (values.yml says what it holds)}"
+: "${DB_NAME:?export DB_NAME first (values.yml says what it holds)}"
+: "${DB_USER:?export DB_USER first (values.yml says what it holds)}"
+: "${DB_PASSWORD:?export DB_PASSWORD first (values.yml says what it holds)}"
+: "${BEDROCK_REGION:?export BEDROCK_REGION first (values.yml says what it holds)}"
 
 # 1. The namespace
 kubectl create namespace rasa --dry-run=client --output=yaml | kubectl apply --filename=-
