@@ -7,10 +7,10 @@ import json
 import re
 from pathlib import Path
 
-import diagrams
 from generator.render import render
 
-SITE_PACKAGES = str(Path(diagrams.__file__).resolve().parent.parent)
+# The icon paths in DOT source are wherever the library is installed (a venv may be a symlink).
+ICON_ROOT = re.compile(r'(?<=")[^"]*(?=/resources/)')
 INLINE_SVG = re.compile(r'<svg\b[^>]*\bdata-diagram="([^"]+)".*?</svg>', re.S)
 
 
@@ -29,7 +29,7 @@ def golden_outputs(inventory) -> dict[str, str]:
     rendered = render(inventory)
     out = {path: normalise(path, data) for path, data in rendered.files.items() if not path.startswith("diagrams/")}
     for diagram_id, source in rendered.dot.items():
-        out[f"dot/{diagram_id}.dot"] = source.replace(SITE_PACKAGES, "<site-packages>")
+        out[f"dot/{diagram_id}.dot"] = ICON_ROOT.sub("<site-packages>", source)
     return out
 
 

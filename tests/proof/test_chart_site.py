@@ -25,10 +25,14 @@ from .chart import (
     check_references,
     created_by_commands,
     env_value,
+    objects,
     render_chart,
     validate_manifests,
 )
 from .site_cases import Case, cases, install_facts, variables
+
+# Every selection through the real chart takes tens of seconds: part of the proof (`make verify`, `make test`).
+pytestmark = pytest.mark.proof
 
 REAL = load(INVENTORY)
 CASES = cases(REAL)
@@ -52,7 +56,35 @@ def chart_problems(case: Case, version: str) -> list[str]:
         action = env_value(manifests, action[2:-1]) or action
     if action:
         problems += check_action_endpoint(manifests, action, namespace)
+    problems += ingress_problems(manifests, exported, release)
     return [f"{case.name}: {p}" for p in problems]
+
+
+# Where each load balancer takes its certificate from, when not from the Ingress's own tls list.
+TLS_ANNOTATIONS = (
+    "alb.ingress.kubernetes.io/certificate-arn",
+    "ingress.gcp.kubernetes.io/pre-shared-cert",
+    "route.openshift.io/termination",
+)
+
+
+def ingress_problems(manifests: list, exported: dict[str, str], release: str) -> list[str]:
+    """An Ingress serves the exported host, sends `/` to Rasa Pro's port 5005, and has TLS."""
+    problems = []
+    for name, ingress in objects(manifests, "Ingress").items():
+        spec, annotations = ingress["spec"], ingress["metadata"].get("annotations") or {}
+        for rule in spec.get("rules", []):
+            if rule.get("host") != exported.get("RASA_HOST"):
+                problems.append(f"Ingress/{name}: host {rule.get('host')!r} is not the exported RASA_HOST")
+            backends = {
+                (p["path"], p["backend"]["service"]["name"], p["backend"]["service"]["port"]["number"])
+                for p in rule["http"]["paths"]
+            }
+            if ("/", release, 5005) not in backends:
+                problems.append(f"Ingress/{name}: no path / to Service {release} port 5005 (has {sorted(backends)})")
+        if not spec.get("tls") and not any(key in annotations for key in TLS_ANNOTATIONS):
+            problems.append(f"Ingress/{name}: no TLS (neither a tls list nor a load balancer certificate)")
+    return problems
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -100,3 +100,13 @@ def test_training_without_remote_root_only_is_caught():
     )
     result = json.loads(proc.stdout)
     assert proc.returncode == 1 and result["uploaded"] == "models/rasa-model.tar.gz" and not result["ok"]
+
+
+def test_an_ingress_on_the_charts_default_path_is_named(tmp_path: Path):
+    def edit(components: dict) -> None:
+        components["ingress"]["default_enabled"] = True
+        components["ingress"]["config"]["values"]["rasa"]["ingress"]["hosts"][0]["paths"][0]["path"] = "/api"
+
+    inv = load(_broken(tmp_path, edit))
+    case = _default_cases(tmp_path / "inventory.yml")[0]
+    assert any("no path / to Service" in p for p in chart_problems(case, inv.rasa.version))
