@@ -204,16 +204,14 @@ def default_selection(inv: Inventory, cloud: str) -> Selection:
 
 
 def all_selections(inv: Inventory, cloud: str) -> Iterator[Selection]:
-    """Every combination of optional parts and variants (the configurator's space)."""
+    """Every combination of optional parts and of the variants of the parts switched on (each once)."""
     required = [c.id for c in inv.components if c.required]
     optional = [c.id for c in inv.components if not c.required]
-    with_variants = [c for c in inv.components if len(c.variants) > 1]
-    variant_choices = [[(c.id, v.id) for v in c.variants] for c in with_variants]
     for switches in itertools.product([False, True], repeat=len(optional)):
         enabled = frozenset(required + [cid for cid, on in zip(optional, switches, strict=True) if on])
-        for choice in itertools.product(*variant_choices):
-            picked = tuple(pair for pair in choice if pair[0] in enabled)
-            yield Selection(cloud=cloud, enabled=enabled, variants=picked)
+        with_variants = [c for c in inv.components if len(c.variants) > 1 and c.id in enabled]
+        for choice in itertools.product(*[[(c.id, v.id) for v in c.variants] for c in with_variants]):
+            yield Selection(cloud=cloud, enabled=enabled, variants=tuple(choice))
 
 
 def selection_key(selection: Selection, inv: Inventory) -> str:

@@ -253,3 +253,27 @@ def test_diagrams_folder_never_shadows_the_library():
 
     assert "site-packages" in Path(diagrams.__file__).parts
     assert str(REPO) in sys.path or "." in sys.path  # the repo is importable, yet the library wins
+
+
+def test_every_selection_is_offered_once(tmp_path: Path):
+    """Variants of a part that is switched off do not multiply the selections."""
+    from generator.assemble import all_selections, selection_key
+    from generator.validate import load
+
+    from .conftest import SMALL
+
+    data = yaml.safe_load(SMALL.read_text())
+    optional = next(c for c in data["components"] if not c["required"])
+    optional["variants"] = [
+        {"id": "one", "name": "One", "description": "The first way."},
+        {"id": "two", "name": "Two", "description": "The second way."},
+    ]
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    inv = load(path)
+    for cloud in inv.clouds:
+        keys = [selection_key(s, inv) for s in all_selections(inv, cloud.id)]
+        assert len(keys) == len(set(keys))
+        with_optional_on = [k for k in keys if optional["id"] in k.split(",")]
+        assert len(with_optional_on) == 2 * (len(keys) - len(with_optional_on))  # on: once per variant
+        assert {f"{optional['id']}=one", f"{optional['id']}=two"} <= {t for k in keys for t in k.split(",")}
