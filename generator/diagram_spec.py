@@ -66,12 +66,10 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
         nodes = []
         for comp in (c for c in inv.components if c.group == group.id):
             offer = comp.offerings.get(cloud.id) if cloud else None
-            status = "required" if comp.required else f"optional: needed when {comp.needed_when}"
+            # Product names often carry the cloud already ("HCP Vault Dedicated on AWS"): the tab names it.
+            status = "required." if comp.required else f"optional, needed when: {(comp.needed_when or '').rstrip('.')}."
             product = offer.product if offer else None
-            tooltip = f"{comp.name}"
-            if product:
-                tooltip += f" ({product} on {cloud.name})" if cloud else ""
-            tooltip += f" - {status}. {comp.summary}"
+            tooltip = f"{comp.name}" + (f": {product}" if product else "") + f" - {status} {comp.summary}"
             nodes.append(
                 NodeSpec(
                     id=comp.id,
