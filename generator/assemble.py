@@ -50,6 +50,7 @@ class Assembled:
     env: list[EnvVar] = field(default_factory=list)  # everything the user exports, in order
     remote_storage: str | None = None
     assistant: dict[str, Any] = field(default_factory=dict)  # the assistant's config.yml settings
+    credentials: dict[str, Any] = field(default_factory=dict)  # credentials.yml: the channels
 
 
 class Conflict(Exception):
@@ -126,6 +127,7 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
     endpoints: dict[str, Any] = {}
     values: dict[str, Any] = {}
     assistant: dict[str, Any] = {}
+    credentials: dict[str, Any] = {}
     replaces: dict[str, Any] = {}
     args: list[str] = []
     env: dict[str, EnvVar] = {}
@@ -134,6 +136,7 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
         endpoints = override(endpoints, layer.fragment.endpoints)
         values = override(values, layer.fragment.values)
         assistant = override(assistant, layer.fragment.assistant)
+        credentials = override(credentials, layer.fragment.credentials)
         replaces = override(replaces, layer.fragment.replaces)
         args.extend(a for a in layer.fragment.args if a not in args)
         for var in layer.fragment.env:
@@ -143,6 +146,7 @@ def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | No
         endpoints=endpoints,
         values=values,
         assistant=assistant,
+        credentials=credentials,
         replaces=replaces,
         args=args,
         env=list(env.values()),
@@ -160,6 +164,7 @@ def assemble(inv: Inventory, selection: Selection) -> Assembled:
     endpoint_owners: dict[tuple[str, ...], str] = {}
     value_owners: dict[tuple[str, ...], str] = {}
     assistant_owners: dict[tuple[str, ...], str] = {}
+    credential_owners: dict[tuple[str, ...], str] = {}
     env_owner: dict[str, tuple[str, EnvVar]] = {}
     replaces: list[dict[str, Any]] = []
     for index, comp in selected_components(inv, selection):
@@ -167,6 +172,7 @@ def assemble(inv: Inventory, selection: Selection) -> Assembled:
         combine(out.endpoints, frag.endpoints, endpoint_owners, comp.id)
         combine(out.values, frag.values, value_owners, comp.id)
         combine(out.assistant, frag.assistant, assistant_owners, comp.id)
+        combine(out.credentials, frag.credentials, credential_owners, comp.id)
         out.args.extend(frag.args)
         out.remote_storage = frag.remote_storage or out.remote_storage
         replaces.append(frag.replaces)

@@ -102,6 +102,8 @@ def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
     rasa.setdefault("image", {})["tag"] = inv.rasa.version
     if parts.endpoints:
         rasa.setdefault("settings", {})["endpoints"] = copy.deepcopy(parts.endpoints)
+    if parts.credentials:
+        rasa.setdefault("settings", {})["credentials"] = copy.deepcopy(parts.credentials)
     if parts.args:
         rasa["additionalArgs"] = list(parts.args)
     env = [entry for var in parts.env if (entry := env_entry(inv, var))]

@@ -100,6 +100,10 @@ class Fragment(Strict):
         default=None,
         description="Model storage for `rasa train` and `rasa run` (--remote-storage aws, gcs or azure).",
     )
+    credentials: dict[str, Any] = Field(
+        default_factory=dict,
+        description="credentials.yml settings: the channels this part opens (also written to rasa.settings.credentials).",
+    )
     assistant: dict[str, Any] = Field(
         default_factory=dict,
         description="The assistant's config.yml settings this part needs (pipeline and policies naming its model groups).",

@@ -52,7 +52,9 @@ def run_command(parts: Assembled) -> str:
 
 def workstation_commands(inv: Inventory, parts: Assembled) -> str:
     lines = [
-        "# Next to endpoints.yml, with the variables it lists exported:",
+        "# Next to endpoints.yml"
+        + (" and credentials.yml" if parts.credentials else "")
+        + ", with the variables endpoints.yml lists exported:",
         run_command(parts),
         "# Then, in another terminal, Rasa Pro answers with its version:",
         "curl http://127.0.0.1:5005/",

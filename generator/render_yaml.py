@@ -129,6 +129,17 @@ def config_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     return _comment_block(head) + "\n" + dump(parts.assistant)
 
 
+def credentials_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
+    """The channels Rasa Pro opens (rasa run reads credentials.yml from its working folder)."""
+    parts = parts or assemble(inv, selection)
+    head = [
+        f"credentials.yml for Rasa Pro {inv.rasa.version}: the channels it opens",
+        NOTICE,
+        "On a workstation it sits next to endpoints.yml; on Kubernetes values.yml carries it.",
+    ]
+    return _comment_block(head) + "\n" + dump(parts.credentials)
+
+
 def selection_files(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> dict[str, str]:
     """The files the site offers for one selection, by file name, in the order they are shown."""
     from .render_commands import deploy_script
@@ -139,6 +150,8 @@ def selection_files(inv: Inventory, selection: Selection, parts: Assembled | Non
         "values.yml": values_file(inv, selection, parts),
         "deploy.sh": deploy_script(inv, selection, parts),
     }
+    if parts.credentials:
+        files["credentials.yml"] = credentials_file(inv, selection, parts)
     if parts.assistant:
         files["config.yml"] = config_file(inv, selection, parts)
     return files

@@ -236,7 +236,7 @@ def _variant_ids(comp: Any) -> list[str | None]:
 
 
 def _fragment_clashes(first: Fragment, second: Fragment) -> Iterator[tuple[str, tuple[str, ...], Any, Any]]:
-    for section in ("endpoints", "values", "assistant"):
+    for section in ("endpoints", "values", "assistant", "credentials"):
         for path, a, b in clashes(getattr(first, section), getattr(second, section)):
             yield section, path, a, b
     env = {v.name: v for v in first.env}

@@ -23,7 +23,7 @@ from .conftest import FIXTURES, REPO
 
 CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 # Maps whose keys the chart passes through untouched: no key path below them can be checked.
-FREE_FORM = {("rasa", "settings", "endpoints")}
+FREE_FORM = {("rasa", "settings", "endpoints"), ("rasa", "settings", "credentials")}
 # Kubernetes objects the chart copies into the pod spec as they are: any of their fields may be set.
 FREE_FORM_LAST = {"livenessProbe", "readinessProbe", "annotations"}
 YAML_BLOCK = re.compile(r"^(?P<indent> *)``` yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)

@@ -242,8 +242,16 @@ def describe(error: BaseException) -> str:
 
 
 class Probe:
-    def __init__(self, path: Path, timeout: float, vault_offline: bool, assistant_config: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        timeout: float,
+        vault_offline: bool,
+        assistant_config: Path | None = None,
+        credentials: Path | None = None,
+    ) -> None:
         self.assistant_config = assistant_config
+        self.credentials = credentials
         self.path = path
         self.file = str(path)
         self.timeout = timeout
@@ -280,6 +288,13 @@ class Probe:
         return value if isinstance(value, dict) else {}
 
     def run(self) -> None:
+        if self.credentials is not None:
+            part = self.parts.setdefault("channels", Part())
+            finished, _, error = run_bounded(lambda: self.probe_channels(part), self.timeout)
+            if not finished:
+                part.error = f"{self.credentials}: no answer within {self.timeout:.0f} s"
+            elif error is not None:
+                part.error = f"{self.credentials}: {describe(error)}"
         for key in PROBED_PARTS:
             if key not in self.raw or self.raw.get(key) is None:
                 continue
@@ -628,6 +643,20 @@ class Probe:
                 f"callback NLG for {config.url}" + (" with a TLS context from cafile" if context else "") + " (not contacted)"
             )
 
+    # -- channels (credentials.yml) ----------------------------------------------------------------
+    def probe_channels(self, part: Part) -> None:
+        """Rasa's own reader and channel factory, as `rasa run` uses them, build every channel of the file."""
+        from rasa.core.config.credentials import CredentialsConfig
+        from rasa.core.run import create_input_channels
+
+        assert self.credentials is not None
+        config = CredentialsConfig.load_from_file(self.credentials)
+        channels = create_input_channels(None, config)
+        if not channels:
+            raise ValueError("the file opens no channel")
+        part.built = ", ".join(f"{type(c).__name__} at /webhooks/{c.name()}/" for c in channels)
+        part.checked.append("CredentialsConfig.load_from_file, then create_input_channels (what rasa run calls)")
+
     # -- model_groups -------------------------------------------------------------------------------
     def probe_model_groups(self, part: Part) -> None:
         """Rasa's own model-group validation, then every client config.yml names, built by Rasa's factories."""
@@ -680,8 +709,14 @@ class Probe:
         part.checked.append(f"model server {config.url} parsed (not contacted)")
 
 
-def probe_file(path: Path, timeout: float, vault_offline: bool, assistant_config: Path | None = None) -> dict[str, Any]:
-    probe = Probe(path, timeout, vault_offline, assistant_config)
+def probe_file(
+    path: Path,
+    timeout: float,
+    vault_offline: bool,
+    assistant_config: Path | None = None,
+    credentials: Path | None = None,
+) -> dict[str, Any]:
+    probe = Probe(path, timeout, vault_offline, assistant_config, credentials)
     if probe.load():
         probe.run()
     ok = all(part.error is None for part in probe.parts.values())
@@ -701,7 +736,8 @@ def run_plan(plan: Path, timeout: float, vault_offline: bool) -> tuple[dict[str,
         os.environ.update(entry["env"])
         read_endpoint_config.cache_clear()
         config = Path(entry["config"]) if entry.get("config") else None
-        reports.append(probe_file(Path(entry["file"]), timeout, vault_offline, config))
+        credentials = Path(entry["credentials"]) if entry.get("credentials") else None
+        reports.append(probe_file(Path(entry["file"]), timeout, vault_offline, config, credentials))
     ok = all(r["ok"] for r in reports)
     return {"ok": ok, "reports": reports}, 0 if ok else 1
 

@@ -37,10 +37,11 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(case.files["endpoints.yml"])
         entry = {"file": str(path), "case": case.name, "variables": variables(case.parts, kubernetes=False)}
-        if "config.yml" in case.files:
-            config = path.with_name("config.yml")
-            config.write_text(case.files["config.yml"])
-            entry["config"] = str(config)
+        for name, key in (("config.yml", "config"), ("credentials.yml", "credentials")):
+            if name in case.files:
+                extra = path.with_name(name)
+                extra.write_text(case.files[name])
+                entry[key] = str(extra)
         entries.append(entry)
     plan = workdir / "cases.json"
     plan.write_text(json.dumps(entries, indent=1))
@@ -69,7 +70,12 @@ def unique(cases: list[Case]) -> list[Case]:
     seen: dict[str, Case] = {}
     for case in cases:
         key = json.dumps(
-            [case.files["endpoints.yml"], case.files.get("config.yml"), variables(case.parts, kubernetes=False)],
+            [
+                case.files["endpoints.yml"],
+                case.files.get("config.yml"),
+                case.files.get("credentials.yml"),
+                variables(case.parts, kubernetes=False),
+            ],
             sort_keys=True,
         )
         seen.setdefault(key, case)

@@ -153,7 +153,12 @@ def main(argv: list[str]) -> int:
     try:
         services.start()
         plan = [
-            {"file": c["file"], "config": c.get("config"), "env": services.environment(f, c["variables"])}
+            {
+                "file": c["file"],
+                "config": c.get("config"),
+                "credentials": c.get("credentials"),
+                "env": services.environment(f, c["variables"]),
+            }
             for c, f in zip(cases, services.files, strict=True)
         ]
         plan_file = workdir / "plan.json"

@@ -47,6 +47,8 @@ def chart_problems(case: Case, version: str) -> list[str]:
     created = created_by_commands(deploy)
     problems = validate_manifests(manifests)
     problems += check_endpoints_file(manifests, case.files["endpoints.yml"])
+    if "credentials.yml" in case.files:
+        problems += check_endpoints_file(manifests, case.files["credentials.yml"], path="/app/credentials.yml")
     problems += check_endpoints_env(manifests, case.files["endpoints.yml"], created)
     problems += check_references(manifests, created)
     problems += check_image_tag(manifests, version)
