@@ -41,11 +41,12 @@ def _block_with(components: dict, key: str) -> dict:
 
 
 @pytest.mark.proof
-def test_a_lock_store_url_a_missing_kafka_hostname_check_and_a_keyless_bedrock_are_named(tmp_path: Path):
+def test_a_lock_store_url_no_kafka_hostname_check_a_keyless_bedrock_and_an_unknown_channel_are_named(tmp_path: Path):
     def edit(components: dict) -> None:
         lock = _block_with(components, "key_prefix")
         lock["url"] = lock.pop("host")
         del _block_with(components, "ssl_check_hostname")["ssl_check_hostname"]
+        components["rasa-pro"]["config"]["credentials"]["no_such_channel"] = {}
         for comp in components.values():  # Bedrock without model_id wants AWS keys, which IRSA does not give
             for offering in comp.get("offerings", {}).values():
                 for group in offering.get("config", {}).get("endpoints", {}).get("model_groups", []):
@@ -57,6 +58,8 @@ def test_a_lock_store_url_a_missing_kafka_hostname_check_and_a_keyless_bedrock_a
     found = errors(prove_endpoints(chosen, tmp_path / "proof"))
     bedrock = [e for e in found if ": model_groups:" in e]
     assert bedrock and "aws_access_key_id" in bedrock[0], found
+    channel = [e for e in found if e.split(":")[0].endswith("credentials.yml")]
+    assert channel and "no_such_channel" in channel[0], found
     lock = [e for e in found if ": lock_store:" in e]
     kafka = [e for e in found if ": event_broker:" in e]
     assert lock and all(e.split(":")[0].endswith("endpoints.yml") for e in lock), found
