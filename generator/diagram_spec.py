@@ -41,6 +41,7 @@ class ClusterSpec:
     id: str
     label: str
     nodes: tuple[NodeSpec, ...]
+    in_cluster: bool  # drawn inside the Kubernetes cluster's boundary
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class DiagramSpec:
     title: str
     clusters: tuple[ClusterSpec, ...]
     edges: tuple[EdgeSpec, ...]
+    boundary: str  # label of the Kubernetes cluster that holds the in-cluster groups
 
     def nodes(self) -> list[NodeSpec]:
         return [n for c in self.clusters for n in c.nodes]
@@ -83,12 +85,8 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
             )
         if not nodes:
             continue
-        label = group.name
-        if cloud and not group.cloud_services:
-            label = f"{group.name} (on {cloud.kubernetes})"
-        elif cloud:
-            label = f"{group.name} on {cloud.name}"
-        clusters.append(ClusterSpec(id=group.id, label=label, nodes=tuple(nodes)))
+        label = f"{group.name} on {cloud.name}" if cloud and group.cloud_services else group.name
+        clusters.append(ClusterSpec(id=group.id, label=label, nodes=tuple(nodes), in_cluster=not group.cloud_services))
     by_id = {c.id: c for c in inv.components}
     edges = []
     for comp in inv.components:
@@ -106,4 +104,5 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
                 )
             )
     title = f"{inv.title}: {cloud.title}" if cloud else f"{inv.title}: overview"
-    return DiagramSpec(id=diagram_id, title=title, clusters=tuple(clusters), edges=tuple(edges))
+    boundary = f"Kubernetes cluster: {cloud.kubernetes}" if cloud else "Your Kubernetes or OpenShift cluster"
+    return DiagramSpec(id=diagram_id, title=title, clusters=tuple(clusters), edges=tuple(edges), boundary=boundary)

@@ -17,7 +17,7 @@ from typing import Any
 
 from diagrams import Cluster, Diagram, Edge, Node, setcluster, setdiagram
 
-from .diagram_spec import DiagramSpec, NodeSpec
+from .diagram_spec import ClusterSpec, DiagramSpec, NodeSpec
 from .errors import BuildError
 
 REQUIRED = {"fill": "#E8F5E9", "line": "#1B5E20", "style": "rounded,filled"}
@@ -128,6 +128,30 @@ class _Ref:
         self.nodeid = nodeid
 
 
+def _draw_group(cluster: ClusterSpec) -> None:
+    with Cluster(cluster.label, graph_attr={"tooltip": _dot_text(cluster.label), "fontsize": "14"}):
+        for node in cluster.nodes:
+            look = REQUIRED if node.required else OPTIONAL
+            node_class(node.icon)(
+                _html_label(node),
+                nodeid=node.id,
+                image="",
+                shape="box",
+                style=look["style"],
+                fillcolor=look["fill"],
+                color=look["line"],
+                penwidth="2",
+                fixedsize="false",
+                width="0",
+                height="0",
+                margin="0.1",
+                URL=node.href,
+                target="_top",
+                tooltip=_dot_text(node.tooltip),
+                id=f"node-{node.id}",
+            )
+
+
 def dot_source(spec: DiagramSpec) -> str:
     """The Graphviz source of one diagram; no file is written and no viewer opened."""
     graph = {"pad": "0.3", "nodesep": "0.5", "ranksep": "1.4", "fontsize": "18"}
@@ -135,28 +159,15 @@ def dot_source(spec: DiagramSpec) -> str:
         diagram.dot.graph_attr["label"] = _legend()
         diagram.dot.graph_attr["labelloc"] = "b"
         diagram.dot.graph_attr["tooltip"] = _dot_text(spec.title)
+        inside = [c for c in spec.clusters if c.in_cluster]
+        if inside:
+            boundary = {"tooltip": _dot_text(spec.boundary), "fontsize": "15", "bgcolor": "#F3F0FA", "style": "rounded,bold"}
+            with Cluster(spec.boundary, graph_attr=boundary):
+                for cluster in inside:
+                    _draw_group(cluster)
         for cluster in spec.clusters:
-            with Cluster(cluster.label, graph_attr={"tooltip": _dot_text(cluster.label), "fontsize": "14"}):
-                for node in cluster.nodes:
-                    look = REQUIRED if node.required else OPTIONAL
-                    node_class(node.icon)(
-                        _html_label(node),
-                        nodeid=node.id,
-                        image="",
-                        shape="box",
-                        style=look["style"],
-                        fillcolor=look["fill"],
-                        color=look["line"],
-                        penwidth="2",
-                        fixedsize="false",
-                        width="0",
-                        height="0",
-                        margin="0.1",
-                        URL=node.href,
-                        target="_top",
-                        tooltip=_dot_text(node.tooltip),
-                        id=f"node-{node.id}",
-                    )
+            if not cluster.in_cluster:
+                _draw_group(cluster)
         for edge in spec.edges:
             label = f'<{html.escape(edge.label)}<BR/><FONT POINT-SIZE="10">{html.escape(edge.protocol)}</FONT>>'
             diagram.connect(
