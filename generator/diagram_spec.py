@@ -24,6 +24,7 @@ class NodeSpec:
     required: bool
     href: str
     tooltip: str
+    steps: tuple[int, ...] = ()  # its numbers in the path of one message
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
                     icon=offer.icon if offer else comp.icon,
                     required=comp.required,
                     href=site.component_anchor(comp.id, html=True),
+                    steps=tuple(n for n, step in enumerate(inv.message_path, 1) if step.component == comp.id),
                     tooltip=tooltip,
                 )
             )

@@ -23,6 +23,7 @@ from .errors import BuildError
 REQUIRED = {"fill": "#E8F5E9", "line": "#1B5E20", "style": "rounded,filled"}
 OPTIONAL = {"fill": "#FFF8E1", "line": "#7A5C00", "style": "rounded,filled,dashed"}
 ICON_PX = 64
+STEP_COLOUR = "#4A148C"  # the site's primary colour: numbers of the path of one message
 _IMAGE_ATTR = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 
 
@@ -105,6 +106,9 @@ def _html_label(spec: NodeSpec) -> str:
         rows.append(f'<TR><TD><FONT POINT-SIZE="11">{html.escape(spec.product)}</FONT></TD></TR>')
     status = "required" if spec.required else "optional"
     rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{look["line"]}"><I>{status}</I></FONT></TD></TR>')
+    if spec.steps:
+        numbers = " ".join(str(n) for n in spec.steps)
+        rows.append(f'<TR><TD><FONT POINT-SIZE="11" COLOR="{STEP_COLOUR}"><B>step {numbers}</B></FONT></TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
 
 

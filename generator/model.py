@@ -211,6 +211,14 @@ class Rasa(Strict):
     config_map: Slug = Field(description="ConfigMap holding the other exported settings (and, suffixed -files, mounted files).")
 
 
+class MessageStep(Strict):
+    """One step in the path of one user message through the deployment."""
+
+    component: Slug = Field(description="Id of the component that acts in this step.")
+    text: Text = Field(description="What happens, in one sentence.")
+    key: Text = Field(description="The configuration that governs the step, e.g. 'endpoints.yml: lock_store'.")
+
+
 class Inventory(Strict):
     """The whole inventory: the single source of truth for the site."""
 
@@ -219,6 +227,9 @@ class Inventory(Strict):
     groups: list[Group] = Field(description="Component groups, in drawing order.")
     clouds: list[Cloud] = Field(description="Cloud providers, in tab order.")
     components: list[Component] = Field(description="All components, in page order.")
+    message_path: list[MessageStep] = Field(
+        default_factory=list, description="The path of one message, in order: drawn as numbers and listed as steps."
+    )
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)

@@ -27,6 +27,7 @@ from .render_pages import (
     diagram_tabs,
     diagram_title,
     files_block,
+    message_path_block,
     nav_data,
     overview_table,
 )
@@ -101,6 +102,7 @@ def render_text(inv: Inventory) -> dict[str, str]:
         "blocks/deploy.md": deploy_block(inv),
         "blocks/cloud-list.md": cloud_list(inv),
         "blocks/configurator.md": configurator_block(inv),
+        "blocks/message-path.md": message_path_block(inv),
         "nav.json": nav_data(inv),
     }
     for cloud in inv.clouds:

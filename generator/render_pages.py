@@ -286,3 +286,18 @@ def nav_data(inv: Inventory) -> str:
     pages = [{"title": c.name, "path": site.cloud_page(c.id)} for c in inv.clouds]
     doc = {"_generated": marks.NOTICE, "after": "clouds.md", "pages": pages}
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
+def message_path_block(inv: Inventory) -> str:
+    """The path of one message as numbered steps; the same numbers are drawn on the diagrams."""
+    if not inv.message_path:
+        return MD_MARK + "No message path is described.\n"
+    lines = []
+    for number, step in enumerate(inv.message_path, 1):
+        comp = inv.component(step.component)
+        lines.append(
+            f"{number}. {link(comp.name, site.component_anchor(comp.id))}"
+            + ("" if comp.required else " (optional)")
+            + f": {inline(step.text)} Governed by {inline(step.key)}."
+        )
+    return MD_MARK + "\n".join(lines) + "\n"

@@ -186,6 +186,12 @@ def semantic(inv: Inventory, src: Source) -> list[Problem]:
                 )
         problems.extend(_fragment_problems(inv, index, src))
 
+    for s_index, step in enumerate(inv.message_path):
+        if step.component not in comp_ids:
+            add(
+                ("message_path", s_index, "component"),
+                f"expected one of the component ids ({', '.join(comp_ids)}), got '{step.component}'",
+            )
     if problems:
         return problems
     return _conflicts(inv, src)

@@ -277,3 +277,20 @@ def test_every_selection_is_offered_once(tmp_path: Path):
         with_optional_on = [k for k in keys if optional["id"] in k.split(",")]
         assert len(with_optional_on) == 2 * (len(keys) - len(with_optional_on))  # on: once per variant
         assert {f"{optional['id']}=one", f"{optional['id']}=two"} <= {t for k in keys for t in k.split(",")}
+
+
+def test_the_path_of_one_message_is_listed_and_drawn(inventory, text):
+    """Every step is listed in order with a link to its part, and its number is drawn on that part."""
+    from generator.render import render
+
+    block = text("blocks/message-path.md")
+    for number, step in enumerate(inventory.message_path, 1):
+        assert f"\n{number}. [" in block and f"(<components.md#{step.component}>)" in block
+    dot = render(inventory).dot
+    for diagram_id, source in dot.items():
+        for comp in inventory.components:
+            numbers = [str(n) for n, step in enumerate(inventory.message_path, 1) if step.component == comp.id]
+            found = re.search(rf'^\s*"?{re.escape(comp.id)}"? \[.*$', source, re.M)
+            assert found, (diagram_id, comp.id)
+            label = found.group(0)
+            assert (f"step {' '.join(numbers)}" in label) == bool(numbers), (diagram_id, comp.id)
