@@ -23,6 +23,7 @@ from .errors import BuildError
 REQUIRED = {"fill": "#E8F5E9", "line": "#1B5E20", "style": "rounded,filled"}
 OPTIONAL = {"fill": "#FFF8E1", "line": "#7A5C00", "style": "rounded,filled,dashed"}
 ICON_PX = 64
+MAX_COLUMN = 4  # parts of one group stacked in one column before it gets a second
 STEP_COLOUR = "#4A148C"  # the site's primary colour: numbers of the path of one message
 _IMAGE_ATTR = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 
@@ -172,6 +173,12 @@ def dot_source(spec: DiagramSpec) -> str:
         for cluster in spec.clusters:
             if not cluster.in_cluster:
                 _draw_group(cluster)
+        # A long group is laid out in two columns: an invisible edge puts every second
+        # part one rank further right, which halves the drawing's height.
+        for cluster in spec.clusters:
+            if len(cluster.nodes) > MAX_COLUMN:
+                for left, right in zip(cluster.nodes[0::2], cluster.nodes[1::2], strict=False):
+                    diagram.connect(_Ref(left.id), _Ref(right.id), Edge(style="invis"))
         for edge in spec.edges:
             label = f'<{html.escape(edge.label)}<BR/><FONT POINT-SIZE="10">{html.escape(edge.protocol)}</FONT>>'
             diagram.connect(
