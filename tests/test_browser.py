@@ -126,6 +126,8 @@ def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_ur
     tables = [t.inner_text() for t in page.locator(".tabbed-block table").filter(visible=True).all()]
     assert any(comp.offerings[chosen.id].product in t for t in tables)
     assert not any(comp.offerings[first.id].product in t for t in tables)
+    # The choice holds on the next page too, down to the files.
+    page.goto(site_url + "deploy.html")
     snippets = [c.inner_text() for c in page.locator(".tabbed-block pre code").filter(visible=True).all()]
     assert snippets and any(chosen.title in s for s in snippets)
     assert not any(first.title in s for s in snippets)
