@@ -40,6 +40,11 @@ def _comment_block(lines: list[str]) -> str:
     return "".join(f"# {LINE_BREAKS.sub(' ', line)}".rstrip() + "\n" for line in lines)
 
 
+def yaml_file(head: list[str], data: Any) -> str:
+    """A generated YAML file: its comment header, a blank line, then the data."""
+    return _comment_block(head) + "\n" + dump(data)
+
+
 def where_text(inv: Inventory, var: EnvVar, kubernetes: bool) -> str:
     """What the user does with the variable, in a few words."""
     if not kubernetes:
@@ -76,7 +81,7 @@ def endpoints_file(inv: Inventory, selection: Selection, parts: Assembled | None
         "",
         *env_lines(inv, workstation_variables(parts), kubernetes=False),
     ]
-    return _comment_block(head) + "\n" + dump(parts.endpoints)
+    return yaml_file(head, parts.endpoints)
 
 
 def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
@@ -91,7 +96,7 @@ def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
         "",
         *env_lines(inv, kubernetes_variables(parts), kubernetes=True),
     ]
-    return _comment_block(head) + "\n" + dump(parts.values)
+    return yaml_file(head, parts.values)
 
 
 def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, frag: Fragment | None = None) -> tuple[str, str]:
@@ -126,7 +131,7 @@ def config_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
         "Merge these keys into your project's config.yml, then train (rasa train): the model groups named",
         "here are defined in endpoints.yml, so the same trained model runs with any provider's endpoints.yml.",
     ]
-    return _comment_block(head) + "\n" + dump(parts.assistant)
+    return yaml_file(head, parts.assistant)
 
 
 def credentials_file(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:
@@ -137,7 +142,7 @@ def credentials_file(inv: Inventory, selection: Selection, parts: Assembled | No
         NOTICE,
         "On a workstation it sits next to endpoints.yml; on Kubernetes values.yml carries it.",
     ]
-    return _comment_block(head) + "\n" + dump(parts.credentials)
+    return yaml_file(head, parts.credentials)
 
 
 def selection_files(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> dict[str, str]:
