@@ -122,8 +122,25 @@ def layers(inv: Inventory, index: int, cloud: str, variant: str | None) -> list[
     return out
 
 
+# component_fragment's results for the inventory last asked about. Every selection of the
+# configurator asks again for the same few fragments; callers copy what they merge, never
+# change a fragment, and the inventory is immutable, so keeping them is safe.
+_fragments: tuple[Inventory | None, dict[tuple[int, str, str | None], Fragment]] = (None, {})
+
+
 def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | None) -> Fragment:
     """One component's own configuration on one cloud, layers resolved."""
+    global _fragments
+    if _fragments[0] is not inv:
+        _fragments = (inv, {})
+    known = _fragments[1]
+    key = (index, cloud, variant)
+    if key not in known:
+        known[key] = _resolve_fragment(inv, index, cloud, variant)
+    return known[key]
+
+
+def _resolve_fragment(inv: Inventory, index: int, cloud: str, variant: str | None) -> Fragment:
     endpoints: dict[str, Any] = {}
     values: dict[str, Any] = {}
     assistant: dict[str, Any] = {}
@@ -215,6 +232,8 @@ def all_selections(inv: Inventory, cloud: str) -> Iterator[Selection]:
     optional = [c.id for c in inv.components if not c.required]
     for switches in itertools.product([False, True], repeat=len(optional)):
         enabled = frozenset(required + [cid for cid, on in zip(optional, switches, strict=True) if on])
+        if any(need not in enabled for c in inv.components if c.id in enabled for need in c.requires):
+            continue
         with_variants = [c for c in inv.components if len(c.variants) > 1 and c.id in enabled]
         for choice in itertools.product(*[[(c.id, v.id) for v in c.variants] for c in with_variants]):
             yield Selection(cloud=cloud, enabled=enabled, variants=tuple(choice))

@@ -88,7 +88,7 @@ def exported_on_kubernetes(var: EnvVar) -> bool:
 
 def exported_on_workstation(var: EnvVar) -> bool:
     """Whether `rasa run` on a workstation needs the variable (chart values do not)."""
-    return not var.helm_value
+    return var.workstation and not var.helm_value
 
 
 def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
@@ -96,7 +96,11 @@ def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
     values = copy.deepcopy(parts.values)
     for var in parts.env:
         if var.chart_secret:
-            set_in(values, var.chart_secret, {"secretName": inv.rasa.kubernetes_secret, "secretKey": var.secret_key or var.name})
+            name, key = var.chart_secret_fields or ("secretName", "secretKey")
+            place = values
+            for step in var.chart_secret:
+                place = place.setdefault(step, {})
+            place.update({name: inv.rasa.kubernetes_secret, key: var.secret_key or var.name})
     rasa = values.setdefault("rasa", {})
     # The chart's default image lags behind; the files are proven with this release.
     rasa.setdefault("image", {})["tag"] = inv.rasa.version
@@ -110,11 +114,76 @@ def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
     if env:
         rasa["additionalEnv"] = env
     if any(var.file for var in parts.env):
-        volume = {"name": FILES_VOLUME, "configMap": {"name": files_config_map(inv)}}
-        rasa["volumes"] = [*rasa.get("volumes", []), volume]
-        mount = {"name": FILES_VOLUME, "mountPath": FILES_MOUNT, "readOnly": True}
-        rasa["volumeMounts"] = [*rasa.get("volumeMounts", []), mount]
+        mount_files(inv, rasa)
+    # The chart turns Rasa Pro Services on by default with no Kafka or database settings,
+    # which gives a pod that cannot work: off unless a part switches it on.
+    services = values.setdefault("rasaProServices", {})
+    services.setdefault("enabled", False)
+    if services["enabled"]:
+        analytics_kafka(inv, parts, services)
     return values
+
+
+def mount_files(inv: Inventory, container: dict[str, Any]) -> None:
+    """Mount the files ConfigMap read-only where the variables of `file` kind point."""
+    volume = {"name": FILES_VOLUME, "configMap": {"name": files_config_map(inv)}}
+    container["volumes"] = [*container.get("volumes", []), volume]
+    mount = {"name": FILES_VOLUME, "mountPath": FILES_MOUNT, "readOnly": True}
+    container["volumeMounts"] = [*container.get("volumeMounts", []), mount]
+
+
+# Rasa's event_broker keys -> the chart's rasaProServices.kafka keys for the same setting.
+ANALYTICS_KAFKA = {
+    "url": "brokerAddress",
+    "topic": "topic",
+    "security_protocol": "securityProtocol",
+    "sasl_mechanism": "saslMechanism",
+    "sasl_username": "saslUsername",
+    "ssl_cafile": "sslCaLocation",
+    "ssl_certfile": "sslCertFileLocation",
+    "ssl_keyfile": "sslKeyFileLocation",
+}
+WHOLE_PLACEHOLDER = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
+PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+
+
+def analytics_kafka(inv: Inventory, parts: Any, services: dict[str, Any]) -> None:
+    """Point Rasa Pro Services at the Kafka topic Rasa's event broker writes, with the same credentials.
+
+    Derived from the assembled event_broker, so the topic (the chart says rasa-core-events,
+    Rasa rasa_core_events) and the credentials cannot drift apart. The chart writes these
+    values into the analytics container's env after `additionalEnv`, so a value of
+    `$(NAME)` is expanded by Kubernetes from the same ConfigMap or Secret the Rasa pod reads.
+    """
+    broker = parts.endpoints.get("event_broker") or {}
+    declared = {var.name: var for var in parts.env}
+    env: list[dict[str, Any]] = []
+
+    def pod_text(text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            var = declared[match.group(1)]
+            fixed = pod_value(inv, var)
+            if fixed is not None:
+                return fixed
+            entry = env_entry(inv, var)
+            if entry is not None and entry not in env:
+                env.append(entry)
+            return f"$({var.name})"
+
+        return PLACEHOLDER.sub(one, text)
+
+    kafka = services.setdefault("kafka", {})
+    for key, chart_key in ANALYTICS_KAFKA.items():
+        if key in broker:
+            kafka[chart_key] = pod_text(str(broker[key]))
+    password = WHOLE_PLACEHOLDER.match(str(broker.get("sasl_password", "")))
+    if password:
+        where = route(inv, declared[password.group(1)])
+        kafka["saslPassword"] = {"secretName": where.store, "secretKey": where.key}
+    if env:
+        services["additionalEnv"] = [*services.get("additionalEnv", []), *env]
+    if any(declared[name].file for name in PLACEHOLDER.findall(str(broker))):
+        mount_files(inv, services)
 
 
 def set_in(data: dict[str, Any], path: list[str], value: Any) -> None:

@@ -63,6 +63,14 @@ class EnvVar(Strict):
         default=None,
         description="Chart value ({secretName, secretKey}) through which the chart itself reads this secret.",
     )
+    chart_secret_fields: list[Text] | None = Field(
+        default=None,
+        description="Names the chart gives the Secret's name and key at chart_secret, if not secretName and secretKey.",
+    )
+    workstation: bool = Field(
+        default=True,
+        description="Whether `rasa run` on a workstation needs it; false for settings only another container of the chart reads.",
+    )
     file: bool = Field(
         default=False,
         description="The variable holds a file path; on Kubernetes the file is mounted from a ConfigMap at that path.",
@@ -175,6 +183,10 @@ class Component(Strict):
     default_enabled: bool = Field(
         default=True,
         description="For optional parts: included in the assembled per-cloud files by default.",
+    )
+    requires: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of optional components this one cannot work without; it is offered only with them.",
     )
     summary: Text = Field(description="One-line role, shown in tables and tooltips.")
     description: Text = Field(description="A short paragraph on what it does and how Rasa uses it.")

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import marks, site
 from .assemble import Assembled, Selection, all_selections, assemble, default_selection, selection_key
-from .model import EnvVar, Inventory
+from .model import Component, EnvVar, Inventory
 from .render_commands import kubernetes_variables
 from .render_yaml import selection_files
 
@@ -93,10 +93,18 @@ def configurator_block(inv: Inventory) -> str:
         f"{html.escape(c.name)}</label>"
         for c in inv.clouds
     )
+    names = {c.id: c.name for c in inv.components}
+
+    def needs(comp: Component) -> str:
+        if not comp.requires:
+            return ""
+        return f" <em>(needs {html.escape(' and '.join(names[r] for r in comp.requires))})</em>"
+
     optional = "".join(
         f'<label><input type="checkbox" name="part" value="{c.id}" data-token="{c.id}"'
-        f"{' checked' if c.id in selection.enabled else ''}> "
-        f"<strong>{html.escape(c.name)}</strong>: <span>{html.escape(c.needed_when or '')}</span></label>"
+        + (f' data-requires="{" ".join(c.requires)}"' if c.requires else "")
+        + f"{' checked' if c.id in selection.enabled else ''}> "
+        f"<strong>{html.escape(c.name)}</strong>: <span>{html.escape(c.needed_when or '')}</span>{needs(c)}</label>"
         for c in inv.components
         if not c.required
     )

@@ -158,6 +158,20 @@ def semantic(inv: Inventory, src: Source) -> list[Problem]:
                 )
             elif conn.to == comp.id:
                 add((*here, "connections", c_index, "to"), f"expected another component, got '{conn.to}' itself")
+        for r_index, needed in enumerate(comp.requires):
+            if needed not in comp_ids or needed == comp.id:
+                others = ", ".join(i for i in comp_ids if i != comp.id)
+                add((*here, "requires", r_index), f"expected the id of another component ({others}), got '{needed}'")
+            else:
+                other = next(c for c in inv.components if c.id == needed)
+                if comp.default_enabled and not (other.required or other.default_enabled):
+                    add(
+                        (*here, "requires", r_index),
+                        f"expected '{needed}' to be on by default like '{comp.id}', got default_enabled: false "
+                        "(the default files would lack it)",
+                    )
+        if comp.required and comp.requires:
+            add((*here, "requires"), "expected requires only on an optional component, got a list on a required one")
         unique_variants = {}
         for v_index, var in enumerate(comp.variants):
             if var.id in unique_variants:
@@ -293,6 +307,12 @@ def _fragment_problems(inv: Inventory, index: int, src: Source) -> list[Problem]
                 )
             if not var.secret and var.example is None:
                 add((*path, "env", e_index), "expected an example value for a non-secret variable, got nothing")
+            if var.chart_secret_fields is not None and (len(var.chart_secret_fields) != 2 or not var.chart_secret):
+                add(
+                    (*path, "env", e_index, "chart_secret_fields"),
+                    "expected two names (the Secret's name, then its key) next to a chart_secret, "
+                    f"got {len(var.chart_secret_fields)}" + ("" if var.chart_secret else " without a chart_secret"),
+                )
         for key_path, key, value in _walk(frag.values, (*path, "values")):
             if key in CREDENTIAL_KEYS and not isinstance(value, dict):
                 add(

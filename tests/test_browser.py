@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
+import random
 import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from generator.assemble import Selection, assemble, selection_key
+from generator.assemble import Selection, all_selections, assemble, default_selection, selection_key
 from generator.render_commands import kubernetes_variables
 from generator.render_configurator import file_id
 from generator.render_yaml import fragment_files, selection_files
@@ -140,51 +140,81 @@ def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_ur
     assert page.locator(f'.rpa-config-output[data-cloud="{chosen.id}"]').count() == 1
 
 
-def _set_configurator(page, cloud: str, optional: dict[str, bool], variants: dict[str, str]) -> None:
-    page.locator(f'input[name="cloud"][value="{cloud}"]').check()
-    for comp_id, on in optional.items():
-        page.locator(f'input[name="part"][value="{comp_id}"]').set_checked(on)
-    for comp_id, variant in variants.items():
-        radio = page.locator(f'input[name="variant-{comp_id}"][value="{variant}"]')
-        if radio.is_enabled():
-            radio.check()
+def _set_configurator(page, inventory, selection: Selection) -> None:
+    page.locator(f'input[name="cloud"][value="{selection.cloud}"]').check()
+    optional = [c for c in inventory.components if not c.required]
+    needed = {r for c in optional for r in c.requires}
+    # A part that needs another is disabled while that one is off: switch the needed parts on
+    # first, set the others, then give the needed parts their final state.
+    for comp_id in needed:
+        page.locator(f'input[name="part"][value="{comp_id}"]').set_checked(True)
+    for comp in optional:
+        if comp.id not in needed:
+            page.locator(f'input[name="part"][value="{comp.id}"]').set_checked(comp.id in selection.enabled)
+    for comp_id in needed:
+        page.locator(f'input[name="part"][value="{comp_id}"]').set_checked(comp_id in selection.enabled)
+    for comp_id, variant in selection.variants:
+        page.locator(f'input[name="variant-{comp_id}"][value="{variant}"]').check()
 
 
-def test_configurator_output_equals_the_generator_for_every_combination(page, site_url, inventory):
-    page.goto(site_url + "configurator.html")
-    optional = [c.id for c in inventory.components if not c.required]
-    with_variants = [c for c in inventory.components if len(c.variants) > 1]
-    required = [c.id for c in inventory.components if c.required]
-    checked = 0
+# Past this many combinations the browser checks a seeded sample plus every single change from
+# each cloud's default, instead of all of them (the generator's own tests cover every one).
+EXHAUSTIVE_LIMIT = 512
+SAMPLE = 48
+
+
+def configurator_cases(inventory) -> list[Selection]:
+    every = [s for cloud in inventory.clouds for s in all_selections(inventory, cloud.id)]
+    if len(every) <= EXHAUSTIVE_LIMIT:
+        return every
+    keys = {(s.cloud, selection_key(s, inventory)): s for s in every}
+    chosen: dict[tuple[str, str], Selection] = {}
     for cloud in inventory.clouds:
-        for switches in itertools.product([False, True], repeat=len(optional)):
-            enabled = dict(zip(optional, switches, strict=True))
-            for choice in itertools.product(*[[v.id for v in c.variants] for c in with_variants]):
-                variants = {c.id: v for c, v in zip(with_variants, choice, strict=True)}
-                on = frozenset(required + [k for k, v in enabled.items() if v])
-                picks = tuple((k, v) for k, v in variants.items() if k in on)
-                selection = Selection(cloud=cloud.id, enabled=on, variants=picks)
-                key = selection_key(selection, inventory)
-                _set_configurator(page, cloud.id, enabled, variants)
-                out = page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud.id}"]')
-                out.and_(page.locator(f'[data-key="{key}"]')).wait_for()
-                parts = assemble(inventory, selection)
-                for name, text in selection_files(inventory, selection, parts).items():
-                    assert page.locator(f"#{file_id(name)}").text_content() == text, name
-                names = page.locator(".rpa-config-env tbody td:first-child").all_text_contents()
-                assert names == [v.name for v in kubernetes_variables(parts)]
-                checked += 1
-    expected = len(inventory.clouds) * 2 ** len(optional)
-    for comp in with_variants:
-        expected *= len(comp.variants)
-    assert checked == expected
+        base = default_selection(inventory, cloud.id)
+        for comp in inventory.components:
+            if comp.required:
+                continue
+            flipped = base.enabled ^ {comp.id, *(r for r in comp.requires if r not in base.enabled)}
+            for s in every:
+                if s.cloud == cloud.id and s.enabled == flipped:
+                    chosen.setdefault((s.cloud, selection_key(s, inventory)), s)
+                    break
+        for comp in inventory.components:
+            for variant in comp.variants[1:]:
+                on = base.enabled | {comp.id, *comp.requires}
+                s = Selection(cloud=cloud.id, enabled=frozenset(on), variants=((comp.id, variant.id),))
+                key = (cloud.id, selection_key(s, inventory))
+                chosen.setdefault(key, keys[key])
+    rest = sorted(set(keys) - set(chosen))
+    for key in random.Random(7).sample(rest, min(SAMPLE, len(rest))):
+        chosen[key] = keys[key]
+    return list(chosen.values())
+
+
+def test_configurator_output_equals_the_generator(page, site_url, inventory):
+    page.goto(site_url + "configurator.html")
+    checked = 0
+    for selection in configurator_cases(inventory):
+        key = selection_key(selection, inventory)
+        _set_configurator(page, inventory, selection)
+        out = page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{selection.cloud}"]')
+        out.and_(page.locator(f'[data-key="{key}"]')).wait_for()
+        parts = assemble(inventory, selection)
+        for name, text in selection_files(inventory, selection, parts).items():
+            assert page.locator(f"#{file_id(name)}").text_content() == text, (key, name)
+        names = page.locator(".rpa-config-env tbody td:first-child").all_text_contents()
+        assert names == [v.name for v in kubernetes_variables(parts)]
+        checked += 1
+    total = sum(1 for c in inventory.clouds for _ in all_selections(inventory, c.id))
+    assert checked == (total if total <= EXHAUSTIVE_LIMIT else len(configurator_cases(inventory)))
 
 
 def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Path):
     cloud = inventory.clouds[-1].id
-    optional = next(c.id for c in inventory.components if not c.required)
+    optional = next(c for c in inventory.components if not c.required)
+    base = default_selection(inventory, cloud)
     page.goto(site_url + "configurator.html")
-    _set_configurator(page, cloud, {optional: True}, {})
+    _set_configurator(page, inventory, Selection(cloud, base.enabled | {optional.id, *optional.requires}))
     page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud}"]').wait_for()
     expected = page.locator("#rpa-config-values").text_content()
     page.locator('button.rpa-copy[data-target="rpa-config-values"]').click()

@@ -86,6 +86,14 @@
   function selectionKey(form) {
     // The key rule lives in Python (generator/assemble.py: selection_key): the sorted,
     // comma-joined data-token of every checked input that is not disabled.
+    // A part that needs another (data-requires, from the inventory's `requires`) is
+    // offered only while that one is on.
+    form.querySelectorAll('input[name="part"][data-requires]').forEach(function (box) {
+      box.disabled = box.dataset.requires.split(" ").some(function (id) {
+        var needed = form.querySelector('input[name="part"][value="' + id + '"]');
+        return !needed || !needed.checked;
+      });
+    });
     form.querySelectorAll(".rpa-variants").forEach(function (set) {
       var box = form.querySelector('input[name="part"][value="' + set.dataset.component + '"]');
       set.disabled = !!box && !box.checked;

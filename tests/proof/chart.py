@@ -640,3 +640,100 @@ def created_by_commands(text: str) -> dict[str, set[str]]:
             else:
                 keys.add(arg.rstrip("/").rsplit("/", 1)[-1])
     return created
+
+
+# --------------------------------------------------------------------------- analytics (Rasa Pro Services)
+
+ANALYTICS_CONTAINER = "rasa-pro-services"
+_DEPENDENT = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def check_dependent_env(manifests: Sequence[Manifest]) -> list[str]:
+    """Every `$(NAME)` in an env value names a variable defined earlier in the same container.
+
+    Kubernetes expands `$(NAME)` only from entries above it in the list; otherwise the text stays
+    literal and the program gets `$(NAME)` as, say, its broker address.
+    """
+    problems = []
+    for workload, spec in workloads(manifests):
+        for box in containers(spec):
+            seen: set[str] = set()
+            for env in box.get("env") or []:
+                for name in _DEPENDENT.findall(str(env.get("value", ""))):
+                    if name not in seen:
+                        problems.append(
+                            f"{ref(workload)} container {box.get('name')} env {env.get('name')}: $({name}) is not "
+                            "defined above it, so Kubernetes leaves it unexpanded"
+                        )
+                seen.add(str(env.get("name")))
+    return problems
+
+
+def _source(box: Mapping[str, Any], text: str) -> Any:
+    """Where a container's setting comes from: a reference like ${X} or $(X) becomes X's env source."""
+    match = re.fullmatch(r"\$[{(]([A-Za-z_][A-Za-z0-9_]*)[})]", text)
+    if not match:
+        return ("value", text)
+    for env in box.get("env") or []:
+        if env.get("name") == match.group(1):
+            if "valueFrom" in env:
+                return ("from", yaml.safe_dump(env["valueFrom"], sort_keys=True))
+            return _source(box, str(env.get("value", "")))
+    return ("unset", match.group(1))
+
+
+def check_analytics(manifests: Sequence[Manifest], endpoints_text: str, wanted: bool) -> list[str]:
+    """Rasa Pro Services runs only when chosen, and then reads the topic Rasa writes, with the same settings.
+
+    Each Kafka setting of the analytics container must come from the same place (ConfigMap key,
+    Secret key, mounted file or literal) as the matching event_broker setting in the rasa container.
+    """
+    found = find_containers(manifests, ANALYTICS_CONTAINER)
+    if not wanted:
+        return [f"{ref(w)}: Rasa Pro Services is deployed though analytics was not chosen" for w, _s, _b in found]
+    if not found:
+        return ["analytics was chosen but the render has no rasa-pro-services container"]
+    broker = (yaml.safe_load(endpoints_text) or {}).get("event_broker") or {}
+    if not broker:
+        return ["analytics was chosen but endpoints.yml has no event_broker for it to read"]
+    rasa = find_containers(manifests, RASA_CONTAINER)
+    problems: list[str] = []
+    pairs = {
+        "url": "KAFKA_BROKER_ADDRESS",
+        "topic": "KAFKA_TOPIC",
+        "security_protocol": "KAFKA_SECURITY_PROTOCOL",
+        "sasl_mechanism": "KAFKA_SASL_MECHANISM",
+        "sasl_username": "KAFKA_SASL_USERNAME",
+        "sasl_password": "KAFKA_SASL_PASSWORD",
+        "ssl_cafile": "KAFKA_SSL_CA_LOCATION",
+    }
+    for workload, spec, box in found:
+        where = f"{ref(workload)} container {ANALYTICS_CONTAINER}"
+        env = {str(e.get("name")): e for e in box.get("env") or []}
+        if "RASA_ANALYTICS_DB_URL" not in env:
+            problems.append(f"{where}: no RASA_ANALYTICS_DB_URL, so it has no database to write to")
+        for key, name in pairs.items():
+            if key not in broker:
+                continue
+            if name not in env:
+                problems.append(f"{where}: {name} is not set, but Rasa's event_broker sets {key}")
+                continue
+            entry = env[name]
+            theirs = (
+                ("from", yaml.safe_dump(entry["valueFrom"], sort_keys=True))
+                if "valueFrom" in entry
+                else _source(box, str(entry.get("value", "")))
+            )
+            for _rw, rspec, rbox in rasa[:1]:
+                ours = _source(rbox, str(broker[key]))
+                if key == "ssl_cafile" and ours[0] == "value" and theirs[0] == "value":
+                    # Compare where each file is mounted from; whether that ConfigMap exists is check_references's job.
+                    _mine, rasa_from, p1 = mounted_file(manifests, _rw, rspec, rbox, ours[1])
+                    _other, analytics_from, p2 = mounted_file(manifests, workload, spec, box, theirs[1])
+                    if not rasa_from or not analytics_from:
+                        problems += p1 + p2
+                    elif rasa_from != analytics_from:
+                        problems.append(f"{where}: {name} reads {analytics_from} but Rasa's event_broker.{key} reads {rasa_from}")
+                elif ours != theirs:
+                    problems.append(f"{where}: {name} comes from {theirs[1]!r} but Rasa's event_broker.{key} from {ours[1]!r}")
+    return problems

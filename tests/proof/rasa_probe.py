@@ -76,12 +76,17 @@ PROBED_PARTS = (
     "nlg",
     "models",
     "model_groups",
+    "vector_store",
 )
 # Where a component of config.yml names a model group, and which factory builds that client.
 MODEL_GROUP_USES = ((("llm",), "llm"), (("embeddings",), "embeddings"), (("flow_retrieval", "embeddings"), "embeddings"))
 ENDPOINT_FIELDS = ("url", "params", "headers", "basic_auth", "token", "token_name", "cafile", "actions_module")
 CONSUMED_KEYS = {"type", "store_type"}
 KAFKA_TYPES = {"kafka", "concurrent_kafka"}
+
+
+# Outcome of each part already probed in this process, by Probe.memo_key: (file, Part).
+PROVEN: dict[str, tuple[str, Part]] = {}
 
 
 class ProbeFailure(Exception):
@@ -298,6 +303,18 @@ class Probe:
         for key in PROBED_PARTS:
             if key not in self.raw or self.raw.get(key) is None:
                 continue
+            memo = self.memo_key(key)
+            # The secrets manager is always probed: it sets Rasa's process-wide secret manager,
+            # which the tracker store of this same file reads its credentials from.
+            if memo in PROVEN and key != "secrets_manager":
+                # The same block, with the same blocks it reads and the same environment, was
+                # built and checked for an earlier file of this run: Rasa would do exactly the same.
+                first, done = PROVEN[memo]
+                part = self.parts.setdefault(key, Part())
+                part.built, part.warnings = done.built, list(done.warnings)
+                part.checked = [f"same block and environment as {first}, proven there"]
+                part.error = done.error.replace(first, self.file) if done.error else None
+                continue
             part = self.parts.setdefault(key, Part())
             method = getattr(self, f"probe_{key}")
             started = time.monotonic()
@@ -314,6 +331,14 @@ class Probe:
                 if VERBOSE:
                     traceback.print_exception(error, file=sys.stderr)
             part.checked.append(f"took {time.monotonic() - started:.2f} s")
+            PROVEN[memo] = (self.file, part)
+
+    def memo_key(self, key: str) -> str:
+        """What a part's outcome depends on: its block, the blocks Rasa reads with it, files and environment."""
+        reads = {"tracker_store": ("secrets_manager",), "model_groups": (), "vector_store": ("model_groups",)}
+        blocks = {k: self.raw.get(k) for k in (key, *reads.get(key, ()))}
+        config = self.assistant_config.read_text() if self.assistant_config and key in ("model_groups", "vector_store") else None
+        return json.dumps([key, blocks, config, sorted(os.environ.items())], sort_keys=True, default=str)
 
     # -- secrets_manager ----------------------------------------------------------------------------
     def probe_secrets_manager(self, part: Part) -> None:
@@ -702,6 +727,72 @@ class Probe:
         part.built = ", ".join(built) or "nothing"
         part.checked.append(f"clients built by llm_factory / embedder_factory for {self.assistant_config}")
 
+    # -- vector_store -------------------------------------------------------------------------------
+    def probe_vector_store(self, part: Part) -> None:
+        """Build the store EnterpriseSearchPolicy builds, as it builds it, and connect it to a recording client.
+
+        The policy picks the store class from config.yml (`vector_store.type`) and connects it with
+        endpoints.yml's `vector_store`. No Milvus or Qdrant server is reachable here, so the client class
+        the store instantiates is replaced by one that records its arguments: what Rasa would send.
+        """
+        from rasa.core.information_retrieval import information_retrieval
+        from rasa.shared.utils.llm import embedder_factory, resolve_model_client_config
+        from rasa.shared.utils.yaml import read_config_file
+
+        key = "vector_store"
+        if self.assistant_config is None:
+            raise self.fail(key, "no config.yml given: nothing says which store EnterpriseSearchPolicy builds")
+        config = read_config_file(str(self.assistant_config)) or {}
+        policy = next((p for p in config.get("policies") or [] if p.get("name") == "EnterpriseSearchPolicy"), None)
+        if policy is None:
+            raise self.fail(key, f"{self.assistant_config} has no EnterpriseSearchPolicy, so nothing reads this block")
+        store_type = str((policy.get("vector_store") or {}).get("type", "faiss"))
+        if store_type == "faiss":
+            raise self.fail(key, f"{self.assistant_config}: the policy uses FAISS in the model; this block is ignored")
+        embeddings = embedder_factory(
+            resolve_model_client_config(
+                policy.get("embeddings"), "EnterpriseSearchPolicy", model_groups=self.endpoints.model_groups
+            ),
+            {},
+        )
+        store = information_retrieval.create_from_endpoint_config(config_type=store_type, embeddings=embeddings)
+        module = sys.modules[type(store).__module__]
+        client_name = {"milvus": "MilvusClient", "qdrant": "AsyncQdrantClient"}.get(store_type)
+        if client_name is None or not hasattr(module, client_name):
+            raise self.fail(key, f"no recording client for store type {store_type!r}")
+        calls: list[dict[str, Any]] = []
+
+        class Recording:
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                calls.append({**{str(i): a for i, a in enumerate(args)}, **kwargs})
+
+        original = getattr(module, client_name)
+        setattr(module, client_name, Recording)
+        try:
+            endpoint = self.endpoints.vector_store
+            kwargs, attrs = watch(endpoint)
+            store.connect(endpoint)
+        finally:
+            setattr(module, client_name, original)
+        part.built = f"{type(store).__name__} -> {client_name}"
+        unread = sorted(set(self.section(key)) - set(kwargs.read) - attrs - CONSUMED_KEYS)
+        if unread:
+            raise self.fail(key, unread_message(type(store).__name__, unread))
+        if len(calls) != 1:
+            raise self.fail(key, f"{type(store).__name__}.connect built {len(calls)} clients, expected one")
+        sent = calls[0]
+        literal = sorted(k for k, v in sent.items() if isinstance(v, str) and "${" in v)
+        if literal:
+            raise self.fail(
+                key, f"{client_name} would get {', '.join(literal)} as the literal text ${{...}} (Rasa does not expand it)"
+            )
+        if store_type == "milvus" and not str(sent.get("uri", "")).startswith(("http://", "https://")):
+            raise self.fail(key, f"MilvusClient would connect to {sent.get('uri')!r}, not an http(s) address")
+        shown = ", ".join(
+            f"{k}={'***' if k in {'password', 'api_key', 'token'} else v}" for k, v in sorted(sent.items(), key=str)
+        )
+        part.checked.append(f"create_from_endpoint_config({store_type!r}) then connect(): {client_name}({shown}) (not contacted)")
+
     # -- models -------------------------------------------------------------------------------------
     def probe_models(self, part: Part) -> None:
         config = self.endpoints.model
@@ -728,6 +819,12 @@ def run_plan(plan: Path, timeout: float, vault_offline: bool) -> tuple[dict[str,
     from rasa.utils.endpoints import read_endpoint_config
 
     configure_logging()
+    # Import the heavy modules once, outside the per-part time bound: on a busy machine their
+    # first import alone can take longer than a part is allowed to.
+    import rasa.core.run  # noqa: F401
+    import rasa.core.tracker_stores.tracker_store  # noqa: F401
+    import rasa.shared.utils.llm  # noqa: F401
+
     base = dict(os.environ)
     reports = []
     for entry in json.loads(plan.read_text()):

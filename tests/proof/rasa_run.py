@@ -54,7 +54,7 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
             cwd=REPO,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=1800,
         )
     finally:
         shutil.rmtree(run, ignore_errors=True)

@@ -19,6 +19,8 @@ from ..conftest import INVENTORY
 from .chart import (
     check_action_endpoint,
     check_action_server_probes,
+    check_analytics,
+    check_dependent_env,
     check_endpoints_env,
     check_endpoints_file,
     check_image_tag,
@@ -59,6 +61,8 @@ def chart_problems(case: Case, version: str) -> list[str]:
     if action:
         problems += check_action_endpoint(manifests, action, namespace)
     problems += ingress_problems(manifests, exported, release)
+    problems += check_dependent_env(manifests)
+    problems += check_analytics(manifests, case.files["endpoints.yml"], "analytics" in case.selection.enabled)
     return [f"{case.name}: {p}" for p in problems]
 
 

@@ -14,6 +14,9 @@ from generator.validate import load
 from ..conftest import INVENTORY
 from .site_cases import Case, cases, variables
 
+# One bash per script of every selection: part of the proof (`make verify`, `make test`), not the edit loop.
+pytestmark = pytest.mark.proof
+
 REAL = load(INVENTORY)
 CASES = cases(REAL)
 BASH_BLOCK = re.compile(r"^(?P<indent> *)``` bash[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)

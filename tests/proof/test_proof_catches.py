@@ -113,3 +113,38 @@ def test_an_ingress_on_the_charts_default_path_is_named(tmp_path: Path):
     inv = load(_broken(tmp_path, edit))
     case = _default_cases(tmp_path / "inventory.yml")[0]
     assert any("no path / to Service" in p for p in chart_problems(case, inv.rasa.version))
+
+
+def _analytics_case(cloud: str) -> Case:
+    inv = load(INVENTORY)
+    return next(c for c in cases(inv) if c.cloud == cloud and "analytics" in c.selection.enabled)
+
+
+@pytest.mark.proof
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        # the chart's own default topic (rasa-core-events) instead of the one Rasa writes
+        (lambda v: v["rasaProServices"]["kafka"].pop("topic"), "KAFKA_TOPIC"),
+        # $(KAFKA_BOOTSTRAP_SERVERS) with nothing above it to expand from
+        (lambda v: v["rasaProServices"].pop("additionalEnv"), "is not defined above it"),
+        # the CA file not mounted into the analytics pod
+        (lambda v: v["rasaProServices"].pop("volumeMounts"), "nothing is mounted at"),
+        # the chart's default: analytics on in a selection that did not choose it
+        (lambda v: v.pop("rasaProServices"), None),
+    ],
+    ids=["chart-default-topic", "unexpandable-broker", "ca-not-mounted", "deployed-unchosen"],
+)
+def test_analytics_faults_are_named(edit, named: str | None):
+    if named is None:
+        inv = load(INVENTORY)
+        case = next(c for c in cases(inv) if c.cloud == "self-managed" and "analytics" not in c.selection.enabled)
+        named = "deployed though analytics was not chosen"
+    else:
+        case = _analytics_case("self-managed")
+    assert not chart_problems(case, load(INVENTORY).rasa.version)
+    values = yaml.safe_load(case.files["values.yml"])
+    edit(values)
+    broken = Case(case.cloud, case.key, case.selection, case.parts, {**case.files, "values.yml": yaml.safe_dump(values)})
+    problems = chart_problems(broken, load(INVENTORY).rasa.version)
+    assert any(named in p for p in problems), problems
