@@ -38,6 +38,10 @@ def _entry(inv: Inventory, selection: Selection, parts: Assembled) -> dict[str, 
     return {"files": selection_files(inv, selection, parts), "env_rows": env_rows(kubernetes_variables(parts))}
 
 
+# The archive is named <prefix>-<cloud>.zip and holds the files under <prefix>-<cloud>/.
+ARCHIVE_PREFIX = "rasa-pro"
+
+
 def file_id(name: str) -> str:
     """The id of the element that shows file `name` (endpoints.yml -> rpa-config-endpoints)."""
     return "rpa-config-" + name.split(".")[0]
@@ -135,6 +139,9 @@ def configurator_block(inv: Inventory) -> str:
         + variant_sets
         + "</form>"
         + f'<div class="rpa-config-output" aria-live="polite" data-key="{html.escape(selection_key(selection, inv))}">'
+        + '<p class="rpa-config-archive">'
+        + f'<button type="button" class="md-button md-button--primary rpa-zip" data-name="{ARCHIVE_PREFIX}">'
+        + "Download all files (.zip)</button></p>"
         + outputs
         + '<p class="rpa-config-env-title"><strong>Variables to export before running deploy.sh</strong></p>'
         + '<table class="rpa-config-env"><thead><tr><th scope="col">Variable</th><th scope="col">Meaning</th>'

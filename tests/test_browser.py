@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zipfile
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -225,6 +226,34 @@ def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Pat
     info.value.save_as(target)
     assert info.value.suggested_filename == "endpoints.yml"
     assert target.read_text() == page.locator("#rpa-config-endpoints").text_content()
+
+
+def test_configurator_archive_holds_the_files_the_page_shows(page, site_url, inventory, tmp_path: Path):
+    cloud = inventory.clouds[-1].id
+    optional = [c for c in inventory.components if not c.required]
+    selection = Selection(cloud, default_selection(inventory, cloud).enabled | {c.id for c in optional[:2]})
+    selection = Selection(cloud, selection.enabled | {r for c in optional[:2] for r in c.requires})
+    page.goto(site_url + "configurator.html")
+    _set_configurator(page, inventory, selection)
+    key = selection_key(selection, inventory)
+    page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud}"][data-key="{key}"]').wait_for()
+    with page.expect_download() as info:
+        page.locator("button.rpa-zip").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    expected = selection_files(inventory, selection, assemble(inventory, selection))
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None  # every CRC matches
+        names = archive.namelist()
+        folder = target.stem
+        assert target.name == f"rasa-pro-{cloud}.zip"
+        assert names == [f"{folder}/{name}" for name in expected]
+        for name, text in expected.items():
+            data = archive.read(f"{folder}/{name}")
+            assert data == page.locator(f"#{file_id(name)}").text_content().encode(), name
+            assert data == text.encode(), name
+            mode = archive.getinfo(f"{folder}/{name}").external_attr >> 16
+            assert mode & 0o111 == (0o111 if name.endswith(".sh") else 0), (name, oct(mode))
 
 
 def test_download_buttons_serve_the_assembled_files(page, site_url, rendered, inventory):

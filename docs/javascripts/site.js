@@ -115,6 +115,75 @@
     box.querySelector(".rpa-download").href = blobUrls[name];
   }
 
+  /* A zip archive (stored, not compressed) of the files exactly as the page shows them:
+     packaging only, every byte of content is what Python rendered. */
+  var crcTable = null;
+  function crc32(bytes) {
+    if (!crcTable) {
+      crcTable = [];
+      for (var n = 0; n < 256; n++) {
+        var c = n;
+        for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        crcTable[n] = c >>> 0;
+      }
+    }
+    var crc = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+
+  function zipArchive(files) {
+    var encoder = new TextEncoder();
+    var parts = [];
+    var central = [];
+    var offset = 0;
+    function header(size) {
+      return new DataView(new ArrayBuffer(size));
+    }
+    files.forEach(function (file) {
+      var name = encoder.encode(file.name);
+      var data = encoder.encode(file.text);
+      var crc = crc32(data);
+      var local = header(30);
+      local.setUint32(0, 0x04034b50, true);
+      local.setUint16(4, 20, true);
+      local.setUint16(6, 0x0800, true); // names are UTF-8
+      local.setUint16(8, 0, true); // stored
+      local.setUint16(10, 0, true);
+      local.setUint16(12, 0x21, true); // 1980-01-01: the same archive for the same files
+      local.setUint32(14, crc, true);
+      local.setUint32(18, data.length, true);
+      local.setUint32(22, data.length, true);
+      local.setUint16(26, name.length, true);
+      parts.push(local.buffer, name, data);
+      var entry = header(46);
+      entry.setUint32(0, 0x02014b50, true);
+      entry.setUint16(4, 0x0314, true); // made by: unix, so the permissions below count
+      entry.setUint16(6, 20, true);
+      entry.setUint16(8, 0x0800, true);
+      entry.setUint16(12, 0, true);
+      entry.setUint16(14, 0x21, true);
+      entry.setUint32(16, crc, true);
+      entry.setUint32(20, data.length, true);
+      entry.setUint32(24, data.length, true);
+      entry.setUint16(28, name.length, true);
+      entry.setUint32(38, file.mode << 16, true); // unix permissions
+      entry.setUint32(42, offset, true);
+      central.push(entry.buffer, name);
+      offset += 30 + name.length + data.length;
+    });
+    var size = central.reduce(function (sum, b) {
+      return sum + (b.byteLength !== undefined ? b.byteLength : b.length);
+    }, 0);
+    var end = header(22);
+    end.setUint32(0, 0x06054b50, true);
+    end.setUint16(8, files.length, true);
+    end.setUint16(10, files.length, true);
+    end.setUint32(12, size, true);
+    end.setUint32(16, offset, true);
+    return new Blob(parts.concat(central, [end.buffer]), { type: "application/zip" });
+  }
+
   function setupConfigurator(form) {
     var output = form.nextElementSibling;
     var index = JSON.parse(form.previousElementSibling.textContent);
@@ -170,6 +239,29 @@
         __md_set("__tabs", [name].concat(list));
       }
       update();
+    });
+    output.querySelectorAll(".rpa-zip").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var folder = button.dataset.name + "-" + output.dataset.cloud;
+        var files = [];
+        output.querySelectorAll(".rpa-config-file").forEach(function (box) {
+          var name = box.dataset.name;
+          files.push({
+            name: folder + "/" + name,
+            text: box.querySelector("pre code").textContent,
+            mode: /\.sh$/.test(name) ? 0o100755 : 0o100644,
+          });
+        });
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(zipArchive(files));
+        link.download = folder + ".zip";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () {
+          URL.revokeObjectURL(link.href);
+        }, 10000);
+      });
     });
     output.querySelectorAll(".rpa-copy").forEach(function (button) {
       button.addEventListener("click", function () {
