@@ -543,7 +543,13 @@ class Probe:
                     + ("(Rasa only logged 'Could not create tables' and carried on)" if logged else "")
                     + f": {describe(error)}",
                 ) from error
-        await self._save_and_read_back(store, part)
+        try:
+            await self._save_and_read_back(store, part)
+        finally:
+            # Close the pool's connections: one plan probes hundreds of stores, and PostgreSQL
+            # refuses logins past max_connections (100) while old pools still hold theirs.
+            if engine is not None:
+                engine.dispose()
 
     def _describe_sql_connection(self, engine, part: Part) -> None:
         with engine.connect() as connection:
