@@ -827,8 +827,8 @@ def run_plan(plan: Path, timeout: float, vault_offline: bool) -> tuple[dict[str,
     configure_logging()
     # Import the heavy modules once, outside the per-part time bound: on a busy machine their
     # first import alone can take longer than a part is allowed to.
-    import rasa.core.run  # noqa: F401
-    import rasa.core.tracker_stores.tracker_store  # noqa: F401
+    import rasa.core.run
+    import rasa.core.tracker_stores.tracker_store
     import rasa.shared.utils.llm  # noqa: F401
 
     base = dict(os.environ)
