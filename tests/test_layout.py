@@ -7,15 +7,16 @@ once: content hidden behind a tab must fit as well as the content shown first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from generator import marks, site
+from generator import site
 from generator.assemble import component_fragment
+
+from .conftest import starts_with_the_notice
 
 pytestmark = pytest.mark.browser
 
@@ -222,22 +223,6 @@ DOWNLOADS = """() => [...document.querySelectorAll('a[href]')].map((a) => ({
   if (l.download !== null) return true;
   return url.origin === location.origin && !/(\\.html|\\/)$/.test(url.pathname);
 })"""
-
-PNG_TOP = re.compile(rb"^\x89PNG\r\n\x1a\n(?:(?!IDAT).)*?tEXt" + re.escape(marks.png_text()), re.S)
-SVG_TOP = re.compile(r"^(?:<\?xml[^>]*>\s*)?<svg[^>]*>\s*" + re.escape(marks.xml_comment()))
-
-
-def starts_with_the_notice(name: str, data: bytes) -> bool:
-    """The notice at the top, in the file's own syntax (after the line a script must start with)."""
-    if name.endswith(".png"):
-        return PNG_TOP.match(data) is not None
-    text = data.decode("utf-8")
-    if name.endswith(".svg"):
-        return SVG_TOP.match(text) is not None
-    lines = text.splitlines()
-    if lines and lines[0].startswith("#!"):
-        lines = lines[1:]
-    return bool(lines) and lines[0] == f"# {marks.NOTICE}"
 
 
 def test_downloads_start_with_the_notice_and_equal_the_generated_files(page, site_url, built_repo_site, rendered):
