@@ -7,6 +7,7 @@ once: content hidden behind a tab must fit as well as the content shown first.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -229,6 +230,7 @@ def test_downloads_start_with_the_notice_and_equal_the_generated_files(page, sit
     generated = urljoin(site_url, site.GENERATED + "/")
     checked: dict[str, str] = {}
     failures = []
+    archives = 0
     for path in built_pages(built_repo_site):
         page.goto(site_url + path, wait_until="load")
         for _ in configurator_states(page):
@@ -251,5 +253,15 @@ def test_downloads_start_with_the_notice_and_equal_the_generated_files(page, sit
                 if not starts_with_the_notice(name, data):
                     failures.append(f"{path}: {name} ({href}) does not start with the notice")
                 checked[href] = name
-    assert {n.rsplit(".", 1)[-1] for n in checked.values()} >= {"yml", "sh", "svg", "png"}
+            # Archives are built by the page on a click; each file in one must carry the notice too.
+            for button in page.locator("button.rpa-zip").all():
+                with page.expect_download() as info:
+                    button.click()
+                with zipfile.ZipFile(info.value.path()) as archive:
+                    for member in archive.namelist():
+                        if not starts_with_the_notice(member, archive.read(member)):
+                            failures.append(f"{path}: {member} in {info.value.suggested_filename} lacks the notice")
+                        checked[member] = member
+                archives += 1
+    assert {n.rsplit(".", 1)[-1] for n in checked.values()} >= {"yml", "sh", "svg", "png"} and archives
     assert not failures, "\n".join(sorted(set(failures))[:40])
