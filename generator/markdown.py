@@ -7,6 +7,19 @@ import re
 
 CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 SPECIAL = re.compile(r"([\\*_\[\]{}#|!])")
+# Code that names a variable or a key, such as KAFKA_BOOTSTRAP_SERVERS or ${DB_HOST}: the
+# stylesheet keeps code of this class on one line, so a name is never split mid-word.
+NAME_CLASS = "rpa-name"
+NAME = re.compile(r"\$?\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+
+
+def is_name(code: str) -> bool:
+    return NAME.fullmatch(code) is not None
+
+
+def name_code(text: str) -> str:
+    """A variable or key name as inline Markdown code that never wraps."""
+    return f"`{text}`{{: .{NAME_CLASS} }}"
 
 
 def inline(text: str) -> str:
@@ -14,7 +27,7 @@ def inline(text: str) -> str:
     out = []
     for piece in CODE_SPAN.split(" ".join(text.split())):
         if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
-            out.append(piece.replace("|", "\\|"))
+            out.append(name_code(piece[1:-1]) if is_name(piece[1:-1]) else piece.replace("|", "\\|"))
         else:
             out.append(SPECIAL.sub(r"\\\1", html.escape(piece, quote=False)))
     return "".join(out)

@@ -99,8 +99,8 @@ def deploy_script(inv: Inventory, selection: Selection, parts: Assembled | None 
     ]
     lines = [
         "#!/usr/bin/env bash",
-        f"# Deploy Rasa Pro {inv.rasa.version} on {inv.cloud(selection.cloud).title} with the {h.chart} Helm chart {h.version}.",
         f"# {NOTICE}",
+        f"# Deploy Rasa Pro {inv.rasa.version} on {inv.cloud(selection.cloud).title} with the {h.chart} Helm chart {h.version}.",
         "# Run it next to values.yml with kubectl and helm (3.8 or later) pointed at your cluster, after",
         "# exporting the variables below. Running it again updates the deployment.",
         "set -euo pipefail",

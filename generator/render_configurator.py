@@ -17,9 +17,23 @@ from typing import Any
 
 from . import marks, site
 from .assemble import Assembled, Selection, all_selections, assemble, default_selection, selection_key
+from .markdown import CODE_SPAN, NAME_CLASS, is_name
 from .model import Component, EnvVar, Inventory
 from .render_commands import kubernetes_variables
 from .render_yaml import selection_files
+
+
+def _code_html(code: str) -> str:
+    name = f' class="{NAME_CLASS}"' if is_name(code) else ""
+    return f"<code{name}>{html.escape(code)}</code>"
+
+
+def _text_html(text: str) -> str:
+    """Inventory text as HTML, its `code spans` as code (as the Markdown pages show them)."""
+    return "".join(
+        _code_html(piece[1:-1]) if CODE_SPAN.fullmatch(piece) else html.escape(piece)
+        for piece in CODE_SPAN.split(" ".join(text.split()))
+    )
 
 
 def env_rows(env: list[EnvVar]) -> str:
@@ -28,8 +42,7 @@ def env_rows(env: list[EnvVar]) -> str:
     for var in env:
         value = "secret" if var.secret else f"e.g. {var.example}"
         rows.append(
-            f"<tr><td><code>{html.escape(var.name)}</code></td>"
-            f"<td>{html.escape(var.description)}</td><td>{html.escape(value)}</td></tr>"
+            f"<tr><td>{_code_html(var.name)}</td><td>{_text_html(var.description)}</td><td>{html.escape(value)}</td></tr>"
         )
     return "".join(rows)
 
@@ -144,7 +157,8 @@ def configurator_block(inv: Inventory) -> str:
         + "Download all files (.zip)</button></p>"
         + outputs
         + '<p class="rpa-config-env-title"><strong>Variables to export before running deploy.sh</strong></p>'
-        + '<table class="rpa-config-env"><thead><tr><th scope="col">Variable</th><th scope="col">Meaning</th>'
-        + f'<th scope="col">Value</th></tr></thead><tbody>{entry["env_rows"]}</tbody></table>'
+        # A plain table, so that Material styles it like every other and scrolls it in its own box.
+        + '<div class="rpa-config-env"><table><thead><tr><th scope="col">Variable</th><th scope="col">Meaning</th>'
+        + f'<th scope="col">Value</th></tr></thead><tbody>{entry["env_rows"]}</tbody></table></div>'
         + "</div>\n"
     )

@@ -13,7 +13,7 @@ import json
 from . import kube, marks, site
 from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, diagram_ids
-from .markdown import code_block, inline, link, table, tabs
+from .markdown import code_block, inline, link, name_code, table, tabs
 from .model import Component, EnvVar, Inventory, Variant
 from .render_commands import kubernetes_variables, train_command, workstation_commands
 from .render_yaml import fragment_files, selection_files
@@ -152,10 +152,12 @@ def env_table(inv: Inventory, env: list[EnvVar]) -> str:
         elif where.kind == "file":
             on_kube = f"file mounted from ConfigMap `{where.store}`"
         else:
-            on_kube = f"{'Secret' if where.kind == 'secret' else 'ConfigMap'} `{where.store}`, key `{where.key}`"
+            # Naming the key only when it differs keeps the column narrow: long names stay whole.
+            key = "under the same name" if where.key == var.name else f"key {name_code(where.key or '')}"
+            on_kube = f"{'Secret' if where.kind == 'secret' else 'ConfigMap'} `{where.store}`, {key}"
         if var.chart_secret:
             on_kube += " (the chart reads it)"
-        rows.append([f"`{var.name}`", inline(var.description), example, on_kube])
+        rows.append([name_code(var.name), inline(var.description), example, on_kube])
     return table(["Variable", "Meaning", "Example", "On Kubernetes"], rows)
 
 

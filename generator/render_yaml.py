@@ -41,8 +41,11 @@ def _comment_block(lines: list[str]) -> str:
 
 
 def yaml_file(head: list[str], data: Any) -> str:
-    """A generated YAML file: its comment header, a blank line, then the data."""
-    return _comment_block(head) + "\n" + dump(data)
+    """A generated YAML file: the notice, its comment header, a blank line, then the data.
+
+    The notice comes first so that a downloaded copy says on its top line what made it.
+    """
+    return _comment_block([NOTICE, *head]) + "\n" + dump(data)
 
 
 def where_text(inv: Inventory, var: EnvVar, kubernetes: bool) -> str:
@@ -74,7 +77,6 @@ def endpoints_file(inv: Inventory, selection: Selection, parts: Assembled | None
     cloud = inv.cloud(selection.cloud)
     head = [
         f"endpoints.yml for Rasa Pro {inv.rasa.version} on {cloud.title}",
-        NOTICE,
         f"On a workstation: {run_command(parts)}",
         "On Kubernetes, values.yml carries these settings and deploy.sh installs them.",
         "Rasa expands each ${VAR} from its environment when it starts.",
@@ -90,7 +92,6 @@ def values_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     h = inv.rasa.helm
     head = [
         f"values.yml for the {h.chart} Helm chart {h.version} (Rasa Pro {inv.rasa.version}) on {cloud.title}",
-        NOTICE,
         "Deploy with deploy.sh from the same folder: it creates the Secret and ConfigMaps these values",
         f"read and runs helm upgrade --install {h.release} {h.repo_name}/{h.chart} --version {h.version}.",
         "",
@@ -127,7 +128,6 @@ def config_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     parts = parts or assemble(inv, selection)
     head = [
         f"config.yml settings for a Rasa Pro {inv.rasa.version} assistant that runs with the endpoints.yml beside it",
-        NOTICE,
         "Merge these keys into your project's config.yml, then train (rasa train): the model groups named",
         "here are defined in endpoints.yml, so the same trained model runs with any provider's endpoints.yml.",
     ]
@@ -139,7 +139,6 @@ def credentials_file(inv: Inventory, selection: Selection, parts: Assembled | No
     parts = parts or assemble(inv, selection)
     head = [
         f"credentials.yml for Rasa Pro {inv.rasa.version}: the channels it opens",
-        NOTICE,
         "On a workstation it sits next to endpoints.yml; on Kubernetes values.yml carries it.",
     ]
     return yaml_file(head, parts.credentials)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from generator import marks
 from generator.render import render_all
 from generator.validate import load
 
@@ -164,3 +166,20 @@ def page(browser, site_url):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+PNG_TOP = re.compile(rb"^\x89PNG\r\n\x1a\n(?:(?!IDAT).)*?tEXt" + re.escape(marks.png_text()), re.S)
+SVG_TOP = re.compile(r"^(?:<\?xml[^>]*>\s*)?<svg[^>]*>\s*" + re.escape(marks.xml_comment()))
+
+
+def starts_with_the_notice(name: str, data: bytes) -> bool:
+    """The notice at the top, in the file's own syntax (after the line a script must start with)."""
+    if name.endswith(".png"):
+        return PNG_TOP.match(data) is not None
+    text = data.decode("utf-8")
+    if name.endswith(".svg"):
+        return SVG_TOP.match(text) is not None
+    lines = text.splitlines()
+    if lines and lines[0].startswith("#!"):
+        lines = lines[1:]
+    return bool(lines) and lines[0] == f"# {marks.NOTICE}"

@@ -19,7 +19,7 @@ from generator.diagram_spec import diagram_ids
 from generator.render import render
 from generator.render_commands import run_command
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, starts_with_the_notice
 
 CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 # Maps whose keys the chart passes through untouched: no key path below them can be checked.
@@ -209,6 +209,18 @@ def test_every_generated_file_is_marked_generated(rendered):
             assert b"tEXt" + marks.png_text() in data[:200], path
         else:
             assert marks.NOTICE.encode() in data[:600], path
+
+
+def test_every_file_offered_for_download_starts_with_the_notice(rendered):
+    """A downloaded copy says on its top line that it is generated and from what (the browser test follows the links)."""
+    offered = {p: d for p, d in rendered.items() if p.startswith(("files/", "diagrams/"))}
+    for path, data in offered.items():
+        assert starts_with_the_notice(path, data), path
+    shards = [json.loads(d) for p, d in rendered.items() if p.startswith("configurator/")]
+    for shard in shards:
+        for name, text in shard["files"].items():
+            assert starts_with_the_notice(name, text.encode()), (shard["key"], name)
+    assert {p.rsplit(".", 1)[-1] for p in offered} >= {"yml", "sh", "svg", "png"} and shards
 
 
 def test_svgs_are_self_contained_and_every_node_links(inventory, text):

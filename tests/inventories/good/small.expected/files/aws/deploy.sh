@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Deploy Rasa Pro 3.21.0 on Amazon Web Services with the rasa Helm chart 2.4.0.
 # Generated from inventory.yml by `python -m generator build`. Do not edit; edit inventory.yml.
+# Deploy Rasa Pro 3.21.0 on Amazon Web Services with the rasa Helm chart 2.4.0.
 # Run it next to values.yml with kubectl and helm (3.8 or later) pointed at your cluster, after
 # exporting the variables below. Running it again updates the deployment.
 set -euo pipefail
