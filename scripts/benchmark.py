@@ -33,7 +33,7 @@ def copy_project(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for name in ("mkdocs.yml", "inventory.yml"):
         shutil.copy2(REPO / name, dest / name)
-    for name in ("docs", "generator", "diagrams", "schema"):
+    for name in ("docs", "generator", "diagrams", "schema", "overrides"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("generated", "__pycache__"))
     return dest
 
