@@ -41,8 +41,13 @@ RECORDER = """
     }
     return out;
   }
+  function configurator() {
+    // The configurator's files: which cloud's they are, and whether the reader can see them.
+    const out = document.querySelector(".rpa-config-output");
+    return out && { cloud: out.dataset.cloud, visible: getComputedStyle(out).visibility === "visible" };
+  }
   function tick() {
-    if (document.getElementById("__config")) window.__cloudFrames.push(shown());
+    if (document.getElementById("__config")) window.__cloudFrames.push({ sets: shown(), configurator: configurator() });
     requestAnimationFrame(tick);
   }
   requestAnimationFrame(tick);
@@ -100,10 +105,11 @@ def section_tabs(page, comp_id: str):
     return page.locator(f"h2#{comp_id}").locator("xpath=following::div[contains(concat(' ', @class, ' '), ' tabbed-set ')][1]")
 
 
-def load_and_record(context, inventory, url: str) -> list[list[str | None]]:
+def load_and_record(context, inventory, url: str, ready: str | None = None) -> list[dict]:
     """Open `url` with Material's script held back until frames were painted without it, and
-    return every frame's cloud per tab set. Holding the script opens the window in which a page
-    that only fixes the choice once its scripts run would show the reader another cloud."""
+    return every frame: the cloud per tab set, and the configurator's files. Holding the script
+    opens the window in which a page that only fixes the choice once its scripts run would show
+    the reader another cloud. `ready`: a selector to wait for once the scripts ran."""
     held = []
     context.route(BUNDLE, lambda route: held.append(route))
     page = context.new_page()
@@ -116,6 +122,8 @@ def load_and_record(context, inventory, url: str) -> list[list[str | None]]:
         route.continue_()
     context.unroute(BUNDLE)
     page.wait_for_load_state("load")
+    if ready:
+        page.locator(ready).wait_for()
     seen = page.evaluate("window.__cloudFrames.length")
     page.wait_for_function(f"() => window.__cloudFrames.length >= {seen + 3}")
     return page.evaluate("window.__cloudFrames")
@@ -166,10 +174,11 @@ def test_first_load_shows_one_cloud_everywhere_in_every_frame(browser, site_url,
         frames = load_and_record(context, inventory, site_url + path)
     finally:
         context.close()
-    assert frames and all(frames)
-    for frame in frames:
+    sets = [f["sets"] for f in frames]
+    assert sets and all(sets)
+    for frame in sets:
         assert len(set(frame)) == 1 and None not in frame, frame
-    assert {tuple(set(f)) for f in frames} == {(inventory.clouds[0].name,)}
+    assert {tuple(set(f)) for f in sets} == {(inventory.clouds[0].name,)}
 
 
 @pytest.mark.parametrize("path", PAGES_WITH_CLOUD_TABS)
@@ -198,9 +207,29 @@ def test_a_shared_url_restores_the_choice_without_a_flash_of_the_stored_one(brow
         assert query(opened.url).get("cloud") == [shared.id]
     finally:
         context.close()
-    assert frames and all(frames)
-    for frame in frames:
+    sets = [f["sets"] for f in frames]
+    assert sets and all(sets)
+    for frame in sets:
         assert set(frame) == {shared.name}, frame
+
+
+def test_the_configurator_never_shows_the_files_of_another_cloud(browser, site_url, inventory):
+    shared = inventory.clouds[-1]
+    stale = other_cloud(inventory, shared.id)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        choose_on_overview(page, site_url, stale)
+        page.close()
+        ready = f'.rpa-config-output[data-state="ready"][data-cloud="{shared.id}"]'
+        frames = load_and_record(context, inventory, site_url + f"configurator.html?cloud={shared.id}", ready)
+    finally:
+        context.close()
+    shown = [f["configurator"] for f in frames]
+    assert all(shown)
+    assert shown[-1] == {"cloud": shared.id, "visible": True}
+    for frame in shown:
+        assert frame["cloud"] == shared.id or not frame["visible"], frame
 
 
 def test_the_configurator_opened_from_a_shared_url_shows_its_cloud(page, site_url, inventory):
