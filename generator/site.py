@@ -9,7 +9,8 @@ from __future__ import annotations
 GENERATED = "generated"  # folder under docs/ that the generator owns
 COMPONENTS_PAGE = "components.md"
 CONFIGURATOR_PAGE = "configurator.md"
-# The query parameter that carries the reader's cloud choice between pages (value: a cloud id).
+# The query parameter that carries the reader's cloud choice between pages (value: a cloud id);
+# the page's script (overrides/partials/cloud-choice.html) reads and writes the same name.
 CLOUD_PARAM = "cloud"
 
 

@@ -233,7 +233,8 @@ def test_the_configurator_never_shows_the_files_of_another_cloud(browser, site_u
 
 
 def test_the_configurator_opened_from_a_shared_url_shows_its_cloud(page, site_url, inventory):
-    shared, stale = inventory.clouds[-1], inventory.clouds[0]
+    shared = inventory.clouds[-1]
+    stale = other_cloud(inventory, shared.id)
     choose_on_overview(page, site_url, stale)
     page.goto(site_url + f"configurator.html?cloud={shared.id}")
     page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{shared.id}"]').wait_for()
@@ -247,12 +248,17 @@ def test_the_configurator_opened_from_a_shared_url_shows_its_cloud(page, site_ur
 
 def test_links_between_pages_carry_the_choice(page, site_url, inventory):
     chosen = inventory.clouds[-1]
-    choose_on_overview(page, site_url, chosen)
+    before = other_cloud(inventory, chosen.id)
+    deploy = page.locator(".md-nav__link", has_text=re.compile(r"^\s*Deploy\s*$")).first
+    choose_on_overview(page, site_url, before)
+    deploy.click(button="right")  # a link opened or copied carries the choice of that moment
+    page.keyboard.press("Escape")
+    page.locator(".rpa-diagram-tabs label", has_text=re.compile(rf"^\s*{re.escape(chosen.name)}\s*$")).click()
     page.wait_for_url(lambda url: query(url).get("cloud") == [chosen.id])
     assert set(shown_in_sets(page, inventory)) == {chosen.name}
     # With nothing remembered, only the link can tell the next page.
     page.evaluate("localStorage.clear()")
-    page.locator(".md-nav__link", has_text=re.compile(r"^\s*Deploy\s*$")).first.click()
+    deploy.click()
     page.wait_for_url(lambda url: urlparse(url).path.endswith("/deploy.html"))
     assert query(page.url).get("cloud") == [chosen.id]
     assert set(shown_in_sets(page, inventory)) == {chosen.name}
