@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-import zipfile
 import re
+import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
 
