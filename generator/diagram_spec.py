@@ -80,7 +80,7 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
                     product=product,
                     icon=offer.icon if offer else comp.icon,
                     required=comp.required,
-                    href=site.component_anchor(comp.id, html=True),
+                    href=site.component_anchor(comp.id, html=True, cloud=cloud.id if cloud else None),
                     steps=tuple(n for n, step in enumerate(inv.message_path, 1) if step.component == comp.id),
                     tooltip=tooltip,
                 )

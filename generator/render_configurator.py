@@ -151,7 +151,8 @@ def configurator_block(inv: Inventory) -> str:
         + f'<fieldset class="rpa-parts"><legend>Optional parts</legend>{optional}</fieldset>'
         + variant_sets
         + "</form>"
-        + f'<div class="rpa-config-output" aria-live="polite" data-key="{html.escape(selection_key(selection, inv))}">'
+        + f'<div class="rpa-config-output" aria-live="polite" data-cloud="{first}" '
+        + f'data-key="{html.escape(selection_key(selection, inv))}">'
         + '<p class="rpa-config-archive">'
         + f'<button type="button" class="md-button md-button--primary rpa-zip" data-name="{ARCHIVE_PREFIX}">'
         + "Download all files (.zip)</button></p>"

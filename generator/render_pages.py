@@ -64,11 +64,13 @@ def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
 def diagram_tabs(inv: Inventory, svgs: dict[str, str], base: str = "") -> str:
     """Raw-HTML Material tab set (Markdown tabs cannot hold raw SVG), linked by label.
 
-    Only the first diagram is inline; the others are fetched by site.js when
-    their tab is opened, which keeps the overview page light. Without
-    JavaScript each tab still links to its diagram file.
+    The clouds come first, in the order of every other cloud tab set, and the first
+    is selected: with no choice made, the diagram shows the cloud the tables below
+    show. "All clouds" comes last. Only the selected diagram is inline; the others
+    are fetched by site.js when their tab is opened, which keeps the overview page
+    light. Without JavaScript each tab still links to its diagram file.
     """
-    ids = diagram_ids(inv)
+    ids = [c.id for c in inv.clouds] + [d for d in diagram_ids(inv) if d not in {c.id for c in inv.clouds}]
     inputs = "".join(
         f'<input {"checked " if i == 0 else ""}id="rpa-dtab-{d}" name="rpa-dtabs" type="radio">' for i, d in enumerate(ids)
     )
@@ -84,12 +86,29 @@ def diagram_tabs(inv: Inventory, svgs: dict[str, str], base: str = "") -> str:
             f'<a href="{src}">Open the {html.escape(diagram_title(inv, d))} diagram</a></div>'
         )
         blocks.append(f'<div class="tabbed-block">{diagram_figure(inv, d, placeholder, base)}</div>')
+    clouds = [d if d != OVERVIEW else None for d in ids]
     return (
         MD_MARK
+        + f'<div class="rpa-cloud-tabs" data-clouds="{_cloud_list(clouds)}">'
         + f'<div class="tabbed-set tabbed-alternate rpa-diagram-tabs" data-tabs="1:{len(ids)}">'
         + f'{inputs}<div class="tabbed-labels">{labels}</div>'
-        + f'<div class="tabbed-content">{"".join(blocks)}</div></div>\n'
+        + f'<div class="tabbed-content">{"".join(blocks)}</div></div></div>\n'
     )
+
+
+def _cloud_list(ids: list[str | None]) -> str:
+    """The cloud of each tab, in order (null for a tab that is no cloud), as an HTML attribute value."""
+    return html.escape(json.dumps(ids), quote=True)
+
+
+def cloud_tabs(inv: Inventory, bodies: list[str]) -> str:
+    """Material tabs, one per cloud in inventory order, marked with the cloud ids.
+
+    The marks let the page's script select the reader's cloud in every set by id (before
+    the first paint) and filter the Components page; Material links the sets by label.
+    """
+    inner = tabs([(c.name, body) for c, body in zip(inv.clouds, bodies, strict=True)])
+    return f'<div class="rpa-cloud-tabs" data-clouds="{_cloud_list([c.id for c in inv.clouds])}" markdown>\n\n{inner}\n</div>\n'
 
 
 def _offer_cell(comp: Component, cloud_id: str) -> str:
@@ -124,7 +143,7 @@ def cloud_table(inv: Inventory, cloud_id: str, base: str = "") -> str:
 
 
 def cloud_tables(inv: Inventory) -> str:
-    return MD_MARK + tabs([(c.name, cloud_table(inv, c.id)) for c in inv.clouds])
+    return MD_MARK + cloud_tabs(inv, [cloud_table(inv, c.id) for c in inv.clouds])
 
 
 def component_list(inv: Inventory) -> str:
@@ -180,7 +199,7 @@ def component_section(inv: Inventory, index: int) -> str:
             out.append(f"- {link(target.name, f'#{target.id}')}: {inline(conn.label)} ({inline(conn.protocol)})")
         out.append("")
     variants: list[Variant | None] = list(comp.variants) or [None]
-    cloud_tabs = []
+    bodies = []
     for cloud in inv.clouds:
         body = []
         offer = comp.offerings.get(cloud.id)
@@ -200,13 +219,28 @@ def component_section(inv: Inventory, index: int) -> str:
                 body.append(frag_body)
         if variant_tabs:
             body.append(tabs(variant_tabs))
-        cloud_tabs.append((cloud.name, "\n".join(body)))
-    out.append(tabs(cloud_tabs))
+        bodies.append("\n".join(body))
+    out.append(cloud_tabs(inv, bodies))
     return "\n".join(out)
 
 
+def cloud_filter(inv: Inventory) -> str:
+    """The Components page's filter: one cloud's tabs only, or every cloud's (raw HTML).
+
+    Hidden until the page's script shows it, since only the script can act on it.
+    """
+    options = [(c.id, c.name) for c in inv.clouds] + [("", "All clouds")]
+    radios = "".join(
+        f'<label><input type="radio" name="rpa-cloud-filter" value="{value}"{" checked" if not value else ""}> '
+        f"{html.escape(name)}</label>"
+        for value, name in options
+    )
+    return f'<form class="rpa-cloud-filter" hidden><fieldset><legend>Clouds shown</legend>{radios}</fieldset></form>\n'
+
+
 def components_block(inv: Inventory) -> str:
-    return MD_MARK + "\n".join(component_section(inv, i) for i in range(len(inv.components)))
+    sections = "\n".join(component_section(inv, i) for i in range(len(inv.components)))
+    return MD_MARK + cloud_filter(inv) + "\n" + sections
 
 
 def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
@@ -222,7 +256,7 @@ def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
 
 
 def files_block(inv: Inventory) -> str:
-    return MD_MARK + tabs([(c.name, _files_body(inv, c.id, "")) for c in inv.clouds])
+    return MD_MARK + cloud_tabs(inv, [_files_body(inv, c.id, "") for c in inv.clouds])
 
 
 def _deploy_body(inv: Inventory, cloud_id: str, base: str = "") -> str:
@@ -253,7 +287,7 @@ def _deploy_body(inv: Inventory, cloud_id: str, base: str = "") -> str:
 
 
 def deploy_block(inv: Inventory) -> str:
-    return MD_MARK + tabs([(c.name, _deploy_body(inv, c.id)) for c in inv.clouds])
+    return MD_MARK + cloud_tabs(inv, [_deploy_body(inv, c.id) for c in inv.clouds])
 
 
 def cloud_list(inv: Inventory) -> str:
@@ -268,6 +302,8 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
     out = [
         MD_MARK,
         f"# Rasa Pro on {inline(cloud.title)}\n",
+        # The page's own cloud is the reader's choice here, whatever the address or memory says.
+        f'<div class="rpa-page-cloud" data-cloud="{cloud.id}" hidden></div>\n',
         f"Rasa Pro and the services you build run on {link(cloud.kubernetes, cloud.kubernetes_url)}; "
         f"the cloud services below are the managed offerings on {inline(cloud.name)}.\n",
         diagram_figure(inv, cloud_id, svg, base) + "\n",

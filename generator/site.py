@@ -9,6 +9,9 @@ from __future__ import annotations
 GENERATED = "generated"  # folder under docs/ that the generator owns
 COMPONENTS_PAGE = "components.md"
 CONFIGURATOR_PAGE = "configurator.md"
+# The query parameter that carries the reader's cloud choice between pages (value: a cloud id);
+# the page's script (overrides/partials/cloud-choice.html) reads and writes the same name.
+CLOUD_PARAM = "cloud"
 
 
 def base_of(path: str) -> str:
@@ -28,7 +31,11 @@ def file_path(cloud_id: str, name: str) -> str:
     return f"{GENERATED}/files/{cloud_id}/{name}"
 
 
-def component_anchor(component_id: str, html: bool = False) -> str:
-    """The component's section, relative to the root (.html for links inside SVG, which MkDocs does not rewrite)."""
+def component_anchor(component_id: str, html: bool = False, cloud: str | None = None) -> str:
+    """The component's section, relative to the root (.html for links inside SVG, which MkDocs does not rewrite).
+
+    With `cloud`, the link opens the section on that cloud (a cloud's diagram names its own).
+    """
     page = COMPONENTS_PAGE.replace(".md", ".html") if html else COMPONENTS_PAGE
-    return f"{page}#{component_id}"
+    query = f"?{CLOUD_PARAM}={cloud}" if cloud else ""
+    return f"{page}{query}#{component_id}"

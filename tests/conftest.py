@@ -85,7 +85,7 @@ def copy_project(parent: Path) -> Path:
     dest.mkdir()
     for name in ("mkdocs.yml", "inventory.yml"):
         shutil.copy2(REPO / name, dest / name)
-    for name in ("docs", "generator", "diagrams", "schema"):
+    for name in ("docs", "generator", "diagrams", "schema", "overrides"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("generated", "__pycache__"))
     return dest
 

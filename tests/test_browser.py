@@ -33,12 +33,17 @@ def visible_text(page, selector: str) -> str:
     return page.locator(selector).filter(visible=True).first.inner_text()
 
 
+def section_url(comp_id: str) -> re.Pattern[str]:
+    """The Components page at a section, with or without the cloud choice the link carries."""
+    return re.compile(rf"components\.html(\?[^#]*)?#{comp_id}$")
+
+
 def test_clicking_a_node_lands_on_its_section(page, site_url, inventory):
     comp = cloud_service(inventory)
     page.goto(site_url + "index.html")
-    node = page.locator(f'svg[data-diagram="overview"] a[aria-label^="{comp.name}"]')
+    node = page.locator(f'svg[data-diagram="{inventory.clouds[0].id}"] a[aria-label^="{comp.name}"]')
     node.click()
-    page.wait_for_url(re.compile(rf"components\.html#{comp.id}$"))
+    page.wait_for_url(section_url(comp.id))
     heading = page.locator(f"h2#{comp.id}")
     assert heading.is_visible()
     box = heading.bounding_box()
@@ -53,7 +58,7 @@ def test_node_links_work_in_lazily_loaded_cloud_diagrams(page, site_url, invento
     node.wait_for(state="visible")
     assert comp.offerings[cloud.id].product in node.get_attribute("aria-label")
     node.click()
-    page.wait_for_url(re.compile(rf"components\.html#{comp.id}$"))
+    page.wait_for_url(section_url(comp.id))
 
 
 def test_hover_names_part_service_and_status(page, site_url, inventory):
@@ -78,7 +83,7 @@ def test_node_links_are_reachable_with_the_keyboard(page, site_url, inventory):
     else:
         pytest.fail("Tab never reached a diagram node")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(rf"components\.html#{first.id}$"))
+    page.wait_for_url(section_url(first.id))
 
 
 def test_diagram_zoom_and_full_size(page, site_url, inventory):
@@ -110,7 +115,7 @@ def test_copy_button_puts_the_exact_snippet_on_the_clipboard(page, site_url, inv
     page.goto(site_url + "components.html")
     index = inventory.components.index(comp)
     expected = fragment_files(inventory, index, inventory.clouds[0].id, None)[0]
-    block = page.locator(f"#{comp.id} ~ .tabbed-set").first.locator(".tabbed-block").first.locator("pre").first
+    block = page.locator(f"#{comp.id} ~ .rpa-cloud-tabs > .tabbed-set").first.locator(".tabbed-block").first.locator("pre").first
     block.hover()
     block.locator('button[data-md-type="copy"]').click()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -134,7 +139,7 @@ def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_ur
     assert not any(first.title in s for s in snippets)
     # The choice follows the reader to the next page.
     page.goto(site_url + "components.html")
-    code = page.locator(f"#{comp.id} ~ .tabbed-set").first.locator("pre code").filter(visible=True).first
+    code = page.locator(f"#{comp.id} ~ .rpa-cloud-tabs > .tabbed-set").first.locator("pre code").filter(visible=True).first
     assert f"{comp.name} on {chosen.name}." in code.inner_text()
     page.goto(site_url + "configurator.html")
     page.locator('.rpa-config-output[data-state="ready"]').wait_for()

@@ -15,7 +15,7 @@ import yaml
 from generator import marks
 from generator.assemble import assemble, default_selection, override
 from generator.cli import SCHEMA_PATH, schema_text
-from generator.diagram_spec import diagram_ids
+from generator.diagram_spec import OVERVIEW, diagram_ids
 from generator.render import render
 from generator.render_commands import run_command
 
@@ -230,12 +230,14 @@ def test_svgs_are_self_contained_and_every_node_links(inventory, text):
         for leak in ("site-packages", "/work/", "/usr/", "/tmp/", "file:", "\\\\", "C:"):
             assert leak not in svg, (diagram, leak)
         hrefs = re.findall(r'xlink:href="([^"]+)"', svg)
-        assert all(h.startswith(("data:image/png;base64,", "#", "../../components.html#")) for h in hrefs)
+        # A cloud's diagram opens each section on its own cloud; the overview names no cloud.
+        page = "../../components.html" + ("" if diagram == OVERVIEW else f"?cloud={diagram}")
+        assert all(h.startswith(("data:image/png;base64,", "#", page + "#")) for h in hrefs)
         nodes = re.findall(r'<g id="[^"]*" class="node">\s*<title>([^<]+)</title>\s*<g id="[^"]*"><a ([^>]*)>', svg)
         nodes = [(html.unescape(n), a) for n, a in nodes]
         assert sorted(n for n, _ in nodes) == sorted(c.id for c in inventory.components)
         for node_id, anchor in nodes:
-            assert f'xlink:href="../../components.html#{node_id}"' in anchor
+            assert f'xlink:href="{page}#{node_id}"' in anchor
             assert 'xlink:title="' in anchor
 
 

@@ -43,18 +43,25 @@ def test_strict_build_passes_and_regenerates(built_site: Path, inventory):
         assert (built_site / "generated" / "files" / cloud.id / "values.yml").exists()
 
 
-def test_diagram_node_links_land_on_component_sections(built_site: Path):
+def test_diagram_node_links_land_on_component_sections(built_site: Path, inventory):
     components = (built_site / "components.html").read_text()
     anchors = set(re.findall(r'id="([^"]+)"', components))
     pages = [built_site / "index.html", *sorted((built_site / "generated" / "clouds").glob("*.html"))]
     for page in pages:
         html = page.read_text()
-        links = re.findall(r'xlink:href="([^"#][^"]*)#([^"]+)"', html)
-        assert links, page
-        for href, anchor in links:
-            target = (page.parent / href).resolve()
-            assert target == (built_site / "components.html").resolve(), (page, href)
-            assert anchor in anchors, (page, anchor)
+        svgs = re.findall(r'<svg\b[^>]*data-diagram="([^"]+)"(.*?)</svg>', html, re.S)
+        assert svgs, page
+        for diagram, svg in svgs:
+            links = re.findall(r'xlink:href="([^"#][^"]*)#([^"]+)"', svg)
+            assert links, (page, diagram)
+            for href, anchor in links:
+                path, _, query = href.partition("?")
+                target = (page.parent / path).resolve()
+                assert target == (built_site / "components.html").resolve(), (page, href)
+                assert anchor in anchors, (page, anchor)
+                # A cloud's diagram opens the section on its own cloud.
+                expected = f"cloud={diagram}" if diagram in {c.id for c in inventory.clouds} else ""
+                assert query == expected, (page, diagram, href)
 
 
 def test_no_request_leaves_the_site(built_site: Path):

@@ -218,28 +218,9 @@
         output.dataset.state = "ready";
       });
     }
-    // Start on the cloud the reader picked anywhere on the site (Material's linked tabs).
-    var remembered = (typeof __md_get === "function" && __md_get("__tabs")) || [];
-    var labels = {};
-    form.querySelectorAll('input[name="cloud"]').forEach(function (i) {
-      labels[i.parentElement.textContent.trim()] = i;
-    });
-    for (var n = 0; n < remembered.length; n++) {
-      if (labels[remembered[n]]) {
-        labels[remembered[n]].checked = true;
-        break;
-      }
-    }
-    form.addEventListener("change", function (event) {
-      if (event.target.name === "cloud" && typeof __md_set === "function") {
-        var name = event.target.parentElement.textContent.trim();
-        var list = (__md_get("__tabs") || []).filter(function (x) {
-          return x !== name;
-        });
-        __md_set("__tabs", [name].concat(list));
-      }
-      update();
-    });
+    // The cloud radio starts on the reader's choice and reports changes to it: both are done by
+    // the cloud-choice script (overrides/partials/cloud-choice.html), which runs first.
+    form.addEventListener("change", update);
     output.querySelectorAll(".rpa-zip").forEach(function (button) {
       button.addEventListener("click", function () {
         var folder = button.dataset.name + "-" + output.dataset.cloud;
