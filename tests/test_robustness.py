@@ -303,7 +303,7 @@ def test_a_new_cloud_and_a_new_component_are_one_inventory_edit(site_copy: Path)
     # Navigation: every page links to the new cloud's page, which exists.
     for page in site.rglob("*.html"):
         nav = page.read_text()
-        nav = nav[nav.index('<nav class="md-nav md-nav--primary"') :]
+        nav = nav[nav.index('<nav class="md-nav md-nav--primary') :]
         assert site / "generated" / "clouds" / f"{cloud}.html" in nav_targets(page, site), page
     cloud_page = (site / "generated" / "clouds" / f"{cloud}.html").read_text()
     assert "The New Cloud Platform" in cloud_page and "New service on New Cloud" in cloud_page

@@ -92,7 +92,7 @@ def test_build_without_hook_uses_generated_files(site_copy: Path):
 def nav_targets(page: Path, site: Path) -> set[Path]:
     """The pages the primary navigation of `page` links to (404.html links from the site root)."""
     text = page.read_text()
-    nav = text[text.index('<nav class="md-nav md-nav--primary"') :]
+    nav = text[text.index('<nav class="md-nav md-nav--primary') :]
     hrefs = re.findall(r'href="([^"#]+\.html)"', nav)
     return {(site / h.lstrip("/") if h.startswith("/") else page.parent / h).resolve() for h in hrefs}
 
