@@ -24,13 +24,14 @@ from .errors import BuildError
 
 REQUIRED = {"fill": "#E8F5E9", "line": "#1B5E20", "style": "rounded,filled", "legend": "rounded"}
 OPTIONAL = {"fill": "#FFF8E1", "line": "#7A5C00", "style": "rounded,filled,dashed", "legend": "rounded,dashed"}
-# Sizes in points. At fit width on a 1440 px screen a drawing is shown at about 1.1 px per
-# point, so TEXT_PT is the smallest text and must stay at 11 or more (tests/test_diagram_layout.py).
-ICON_PT = 30
-NAME_PT = 12
+# Sizes in points. At fit width on a 1440 px screen a drawing is shown at about 1.15 px
+# per point, so no text may be under 11 pt (tests/test_diagram_layout.py). Names are bold,
+# not larger: every point of width the widest text takes costs the whole drawing's scale.
+ICON_PT = 28
+NAME_PT = 11
 TEXT_PT = 11
-WRAP = 20  # characters per line of a part's text
-TALL_WRAP = 30  # in the column with the most parts: fewer, longer lines keep it short
+WRAP = 17  # characters per line of a part's text
+TALL_WRAP = 36  # in the column with the most parts: fewer, longer lines keep it short
 CLUSTER_WRAP = 30
 STEP_COLOUR = "#4A148C"  # the site's primary colour: numbers of the path of one message
 _IMAGE_ATTR = re.compile(r'image="((?:[^"\\]|\\.)*)"')
@@ -106,7 +107,7 @@ def _dot_text(text: str) -> str:
 
 def _lines(text: str, width: int) -> list[str]:
     """`text` wrapped at `width` characters, escaped for an HTML-like label."""
-    return [html.escape(line) for line in textwrap.wrap(text, width, break_long_words=False)]
+    return [html.escape(line) for line in textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)]
 
 
 def _html_label(spec: NodeSpec, wrap: int) -> str:
@@ -215,8 +216,8 @@ def dot_source(spec: DiagramSpec) -> str:
     wrap = {n.id: TALL_WRAP if n.id in tallest else WRAP for n in spec.nodes()}
     graph = {
         "pad": "0.15",
-        "nodesep": "0.12",
-        "ranksep": "0.4",
+        "nodesep": "0.1",
+        "ranksep": "0.35",
         "newrank": "true",  # rank=same may then hold parts of different groups
         "splines": "true",  # edges bend around parts instead of running through them
         "fontsize": str(TEXT_PT),
