@@ -1,7 +1,8 @@
 """The diagrams read at a glance on a 1440x900 screen, measured in Chromium.
 
-Each diagram is measured where a reader meets it (the overview on the home page, each
-cloud's on its page) as the page first shows it: at fit width, filling the canvas.
+Each diagram is measured where a reader meets it (the overview in the home page's "All
+clouds" tab, each cloud's on its page) as the page first shows it: at fit width,
+filling the canvas.
 
 - Landscape: with the diagram's figure scrolled to just below the sticky header, the
   whole drawing lies inside the viewport and its canvas does not scroll, so the reader
@@ -23,6 +24,7 @@ import pytest
 
 from generator import site
 from generator.diagram_spec import OVERVIEW, diagram_ids
+from generator.render_pages import diagram_title
 from generator.validate import load
 
 from .conftest import INVENTORY
@@ -116,11 +118,14 @@ def screen(browser):
 
 
 @pytest.fixture(scope="module")
-def measured(screen, site_url) -> dict[str, dict[str, Any]]:
+def measured(screen, site_url, inventory) -> dict[str, dict[str, Any]]:
     found = {}
     for diagram in DIAGRAMS:
-        page = "index.html" if diagram == OVERVIEW else site.cloud_page(diagram).replace(".md", ".html")
-        screen.goto(site_url + page)
+        if diagram == OVERVIEW:  # a tab of the home page's diagrams
+            screen.goto(site_url + "index.html")
+            screen.locator(".rpa-diagram-tabs label", has_text=diagram_title(inventory, OVERVIEW)).click()
+        else:
+            screen.goto(site_url + site.cloud_page(diagram).replace(".md", ".html"))
         screen.locator(f'svg[data-diagram="{diagram}"]').wait_for(state="visible")
         found[diagram] = screen.evaluate(MEASURE, diagram)
     return found
