@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from . import site
 from .model import Inventory
+from .prose import needed_when
 
 OVERVIEW = "overview"
 
@@ -70,7 +71,7 @@ def build_spec(inv: Inventory, diagram_id: str) -> DiagramSpec:
         for comp in (c for c in inv.components if c.group == group.id):
             offer = comp.offerings.get(cloud.id) if cloud else None
             # Product names often carry the cloud already ("HCP Vault Dedicated on AWS"): the tab names it.
-            status = "required." if comp.required else f"optional, needed when: {(comp.needed_when or '').rstrip('.')}."
+            status = "required." if comp.required else f"optional, {needed_when(inv, comp)}."
             product = offer.product if offer else None
             tooltip = f"{comp.name}" + (f": {product}" if product else "") + f" - {status} {comp.summary}"
             nodes.append(

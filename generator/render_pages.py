@@ -15,6 +15,7 @@ from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, diagram_ids
 from .markdown import code_block, inline, link, name_code, table, tabs
 from .model import Component, EnvVar, Inventory, Variant
+from .prose import needed_when
 from .render_commands import kubernetes_variables, train_command, workstation_commands
 from .render_yaml import fragment_files, selection_files
 
@@ -188,7 +189,7 @@ def component_section(inv: Inventory, index: int) -> str:
     comp = inv.components[index]
     group = inv.group(comp.group)
     out = [f"## {inline(comp.name)} {{ #{comp.id} }}\n"]
-    status = "Required in every deployment." if comp.required else f"Optional. Needed when: {inline(comp.needed_when or '')}"
+    status = "Required in every deployment." if comp.required else f"Optional, {inline(needed_when(inv, comp))}."
     out.append(f"**{inline(group.name)}** · {status}\n")
     out.append(f"{inline(comp.description)}\n")
     out.append(f"Reference: {link('Rasa documentation', comp.docs_url)}\n")
