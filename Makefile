@@ -9,7 +9,7 @@ RASA_VENV ?= .venv-rasa
 RASA_VERSION = $(shell sed -n 's/^  version: *"\{0,1\}\([0-9][0-9.]*\)"\{0,1\} *$$/\1/p' inventory.yml | head -n 1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: bench readme-images help setup system-deps serve generate check build publish test test-fast verify rasa-venv goldens typecheck lint format schema freeze clean
+.PHONY: bench readme-images help setup system-deps serve generate check build build-zensical publish test test-fast verify rasa-venv goldens typecheck lint format schema freeze clean
 
 help:
 	@echo "make serve     set up (first run) and serve the site on http://$(HOST) with live reload"
@@ -20,6 +20,7 @@ help:
 	@echo "make check     validate inventory.yml"
 	@echo "make generate  regenerate docs/generated/ from inventory.yml"
 	@echo "make build     generate, then mkdocs build --strict into site/"
+	@echo "make build-zensical  generate, then build the same site with Zensical into site/"
 	@echo "make publish   mkdocs gh-deploy"
 	@echo "make lint      ruff check and format check"
 	@echo "make schema    re-export schema/inventory.schema.json from the models"
@@ -48,6 +49,11 @@ check: setup
 build: setup
 	$(PY) -m generator build
 	RPA_GENERATE=0 $(VENV)/bin/mkdocs build --strict
+
+# Zensical reads mkdocs.yml but runs no MkDocs hook: the generator runs first, as in `build`.
+build-zensical: setup
+	$(PY) -m generator build
+	$(PY) -m zensical build --strict
 
 publish: build
 	$(VENV)/bin/mkdocs gh-deploy --force

@@ -1,9 +1,10 @@
-"""MkDocs hook: regenerate docs/generated/ before each build, and add the cloud pages to the nav.
+"""MkDocs hook: regenerate docs/generated/ before each build.
 
-A thin wrapper around `python -m generator build`. Set RPA_GENERATE=0 to build
-from what is already generated (as a hook-less builder such as Zensical does).
-The cloud pages come from `docs/generated/nav.json`, which the generator
-renders from the inventory, so a new cloud needs no edit of mkdocs.yml.
+A thin wrapper around `python -m generator build`, so that `mkdocs serve` follows
+edits of inventory.yml. Set RPA_GENERATE=0 to build from what is already generated.
+The site needs nothing else from it: the navigation of the cloud pages is a generated
+file too (generated/clouds/SUMMARY.md), so a builder without hooks such as Zensical
+builds the same site after `python -m generator build`.
 
 Under `mkdocs serve` a broken inventory must not take the site down: the last
 good generated files stay in place, the problems are printed, and every page
@@ -13,7 +14,6 @@ carries a banner naming them until the file is fixed.
 from __future__ import annotations
 
 import html
-import json
 import os
 import sys
 from pathlib import Path
@@ -35,11 +35,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> Any:
-    # Generation runs here, not in on_pre_build, because the nav needs its output.
+    # Generation runs before MkDocs collects the files, whose navigation (SUMMARY.md) it writes.
     _state["problem"] = None
     if os.environ.get("RPA_GENERATE", "1") != "0":
         _generate()
-    config["nav"] = with_cloud_pages(config["nav"], DEFAULT_OUT / "nav.json")
     return config
 
 
@@ -54,30 +53,6 @@ def _generate() -> None:
         return
     if report.written or report.removed:
         print(f"generator: {len(report.written)} written, {len(report.removed)} removed", file=sys.stderr)
-
-
-def with_cloud_pages(nav: list[Any] | None, nav_file: Path) -> list[Any] | None:
-    """`nav` with the generated pages inserted after the entry they name."""
-    if nav is None or not nav_file.is_file():
-        return nav
-    data = json.loads(nav_file.read_text(encoding="utf-8"))
-    pages = [{page["title"]: page["path"]} for page in data["pages"]]
-
-    def insert(items: list[Any]) -> bool:
-        for index, item in enumerate(items):
-            if item == data["after"] or (isinstance(item, dict) and data["after"] in item.values()):
-                items[index + 1 : index + 1] = pages
-                return True
-            if isinstance(item, dict):
-                for value in item.values():
-                    if isinstance(value, list) and insert(value):
-                        return True
-        return False
-
-    out = json.loads(json.dumps(nav))  # a copy: MkDocs may reuse the config between builds
-    if not insert(out):
-        raise PluginError(f"mkdocs.yml: expected a nav entry for {data['after']}, got none to put the cloud pages after")
-    return out
 
 
 def _fail(message: str) -> None:

@@ -18,6 +18,7 @@ from .model import Inventory
 from .render_configurator import configurator_block, configurator_shards
 from .render_pages import (
     cloud_list,
+    cloud_nav,
     cloud_page,
     cloud_tables,
     component_list,
@@ -28,7 +29,6 @@ from .render_pages import (
     diagram_title,
     files_block,
     message_path_block,
-    nav_data,
     overview_table,
 )
 from .render_yaml import selection_files
@@ -95,16 +95,19 @@ def render_text(inv: Inventory) -> dict[str, str]:
     """Every generated text file that does not embed a diagram."""
     files = {
         "blocks/overview-table.md": overview_table(inv),
-        "blocks/cloud-tables.md": cloud_tables(inv),
         "blocks/component-list.md": component_list(inv),
         "blocks/components.md": components_block(inv),
         "blocks/files.md": files_block(inv),
         "blocks/deploy.md": deploy_block(inv),
-        "blocks/cloud-list.md": cloud_list(inv),
         "blocks/configurator.md": configurator_block(inv),
         "blocks/message-path.md": message_path_block(inv),
-        "nav.json": nav_data(inv),
+        site.CLOUD_NAV.removeprefix(site.GENERATED + "/"): cloud_nav(inv),
     }
+    # The overview and the Clouds page both show these, from different folders.
+    for page in (site.OVERVIEW_PAGE, site.CLOUDS_PAGE):
+        base = site.base_of(page)
+        files[site.block_file("cloud-list.md", page)] = cloud_list(inv, base)
+        files[site.block_file("cloud-tables.md", page)] = cloud_tables(inv, base)
     for cloud in inv.clouds:
         for name, text in configurator_shards(inv, cloud.id).items():
             files[f"configurator/{cloud.id}/{name}"] = text

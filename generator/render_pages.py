@@ -143,8 +143,8 @@ def cloud_table(inv: Inventory, cloud_id: str, base: str = "") -> str:
     return table(header, rows)
 
 
-def cloud_tables(inv: Inventory) -> str:
-    return MD_MARK + cloud_tabs(inv, [cloud_table(inv, c.id) for c in inv.clouds])
+def cloud_tables(inv: Inventory, base: str = "") -> str:
+    return MD_MARK + cloud_tabs(inv, [cloud_table(inv, c.id, base) for c in inv.clouds])
 
 
 def component_list(inv: Inventory) -> str:
@@ -291,8 +291,10 @@ def deploy_block(inv: Inventory) -> str:
     return MD_MARK + cloud_tabs(inv, [_deploy_body(inv, c.id) for c in inv.clouds])
 
 
-def cloud_list(inv: Inventory) -> str:
-    lines = [f"- {link(c.title, site.cloud_page(c.id))}: Rasa Pro on {link(c.kubernetes, c.kubernetes_url)}" for c in inv.clouds]
+def cloud_list(inv: Inventory, base: str = "") -> str:
+    lines = [
+        f"- {link(c.title, base + site.cloud_page(c.id))}: Rasa Pro on {link(c.kubernetes, c.kubernetes_url)}" for c in inv.clouds
+    ]
     return MD_MARK + "\n".join(lines) + "\n"
 
 
@@ -320,11 +322,15 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
     return "\n".join(out)
 
 
-def nav_data(inv: Inventory) -> str:
-    """The cloud pages for the navigation; the MkDocs hook inserts them after the Clouds page."""
-    pages = [{"title": c.name, "path": site.cloud_page(c.id)} for c in inv.clouds]
-    doc = {"_generated": marks.NOTICE, "after": "clouds.md", "pages": pages}
-    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+def cloud_nav(inv: Inventory) -> str:
+    """The Clouds section of the navigation: its own page, then one page per cloud, in inventory order.
+
+    A literate-nav list, which MkDocs (mkdocs-literate-nav) and Zensical both read, so a
+    new cloud reaches the navigation of either builder with no hook and no edit of mkdocs.yml.
+    """
+    lines = [f"- {link(site.CLOUDS_TITLE, site.relative(site.CLOUDS_PAGE, site.CLOUD_NAV))}"]
+    lines += [f"- {link(c.name, site.relative(site.cloud_page(c.id), site.CLOUD_NAV))}" for c in inv.clouds]
+    return MD_MARK + "\n" + "\n".join(lines) + "\n"
 
 
 def message_path_block(inv: Inventory) -> str:

@@ -3,7 +3,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -107,29 +109,54 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def built_repo_site(tmp_path_factory) -> Path:
-    """`mkdocs build --strict` of the working tree into a temporary folder."""
-    import os
-    import subprocess
-    import sys
+# Every builder that publishes this site from mkdocs.yml. Zensical runs no MkDocs hooks, so
+# each build here generates first, then builds, as a hook-less builder must.
+BUILDERS = ("mkdocs", "zensical")
 
-    out = tmp_path_factory.mktemp("built") / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=300,
+
+def build_site(project: Path, builder: str) -> Path:
+    """`python -m generator build`, then a strict build of `project` by `builder`, into project/site."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RPA_GENERATE": "0"}
+    gen = subprocess.run(
+        [sys.executable, "-m", "generator", "build"], cwd=project, capture_output=True, text=True, env=env, timeout=300
     )
-    assert proc.returncode == 0, proc.stderr
-    return out
+    assert gen.returncode == 0, gen.stderr
+    # Zensical writes to the site_dir of mkdocs.yml and has no option to change it: both use project/site.
+    proc = subprocess.run(
+        [sys.executable, "-m", builder, "build", "--strict"], cwd=project, capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (project / "site" / "index.html").is_file(), proc.stdout + proc.stderr
+    assert "generator:" not in proc.stderr  # RPA_GENERATE=0: MkDocs' hook used what was generated
+    return project / "site"
 
 
 @pytest.fixture(scope="session")
-def site_url(built_repo_site: Path):
-    """Serve the built site on a free loopback port."""
+def site_builds(tmp_path_factory) -> Callable[[str], Path]:
+    """The working tree's site built by a builder, once per session and builder, in a copy of the project."""
+    built: dict[str, Path] = {}
+
+    def get(builder: str) -> Path:
+        if builder not in built:
+            built[builder] = build_site(copy_project(tmp_path_factory.mktemp(f"built-{builder}")), builder)
+        return built[builder]
+
+    return get
+
+
+@pytest.fixture(scope="session", params=BUILDERS)
+def builder(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def built_repo_site(builder: str, site_builds) -> Path:
+    return site_builds(builder)
+
+
+@pytest.fixture(scope="session")
+def site_servers(site_builds) -> Iterator[Callable[[str], str]]:
+    """Serve a builder's site on a free loopback port (each once per session); stop them all at the end."""
     import functools
     import http.server
     import threading
@@ -138,12 +165,25 @@ def site_url(built_repo_site: Path):
         def log_message(self, *args) -> None:
             pass
 
-    handler = functools.partial(Quiet, directory=str(built_repo_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    servers: dict[str, http.server.ThreadingHTTPServer] = {}
+
+    def url(builder: str) -> str:
+        if builder not in servers:
+            handler = functools.partial(Quiet, directory=str(site_builds(builder)))
+            servers[builder] = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=servers[builder].serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{servers[builder].server_address[1]}/"
+
+    yield url
+    for server in servers.values():
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(builder: str, site_servers) -> str:
+    """The site as built by each builder in turn: tests that use it run once per builder."""
+    return site_servers(builder)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def reports(site_url: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+def reports(site_servers, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    site_url = site_servers("mkdocs")
     if not (REPO / "node_modules" / "lighthouse").is_dir():
         pytest.fail("Lighthouse is not installed: run `make test` (it runs `npm ci`)")
     out = artifacts / "lighthouse"

@@ -20,7 +20,10 @@ from .conftest import INVENTORY, REPO
 
 pytestmark = pytest.mark.browser
 
-HAND_WRITTEN = sorted(p.with_suffix(".html").name for p in (REPO / "docs").glob("*.md"))
+DOCS = REPO / "docs"
+HAND_WRITTEN = sorted(
+    p.relative_to(DOCS).with_suffix(".html").as_posix() for p in DOCS.rglob("*.md") if "generated" not in p.parts
+)
 PAGES = [*HAND_WRITTEN, *[f"generated/clouds/{c.id}.html" for c in load(INVENTORY).clouds]]
 
 
@@ -301,11 +304,13 @@ def test_pages_load_offline_with_no_failed_request_or_console_error(browser, sit
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_of_the_overview(browser, site_url, artifacts, scheme):
+def test_screenshots_of_the_overview(browser, site_url, builder, artifacts, scheme):
     context = browser.new_context(viewport={"width": 1280, "height": 1400}, color_scheme=scheme)
     page = context.new_page()
     page.goto(site_url + "index.html", wait_until="networkidle")
-    shot = artifacts / "screenshots" / f"overview-{scheme}.png"
+    # The README's pictures are MkDocs' (`make readme-images`); the other builders' sit beside them.
+    suffix = "" if builder == "mkdocs" else f"-{builder}"
+    shot = artifacts / "screenshots" / f"overview-{scheme}{suffix}.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot))
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
