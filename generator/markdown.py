@@ -47,12 +47,14 @@ def indent(text: str, spaces: int = 4) -> str:
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
-def code_block(text: str, lang: str = "yaml", title: str | None = None) -> str:
+def code_block(text: str, lang: str = "yaml", title: str | None = None, searchable: bool = True) -> str:
+    """A fenced block. A file's body is not `searchable`: both builders leave it out of the search
+    index (data-search-exclude), so a search lands on the prose about a part, not on a YAML dump."""
     fence = "```"
     while fence in text:
         fence += "`"
-    head = f"{fence} {lang}" + (f' title="{attr(title)}"' if title else "")
-    return f"{head}\n{text.rstrip()}\n{fence}\n"
+    attrs = [f".{lang}", *([] if searchable else ["data-search-exclude"]), *([f'title="{attr(title)}"'] if title else [])]
+    return f"{fence}{{{' '.join(attrs)}}}\n{text.rstrip()}\n{fence}\n"
 
 
 def tabs(items: list[tuple[str, str]]) -> str:

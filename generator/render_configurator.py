@@ -95,7 +95,9 @@ def _output(filename: str, text: str, href: str) -> str:
         f'<button type="button" class="md-button rpa-copy" data-target="{target}">Copy {filename}</button> '
         f'<a class="md-button rpa-download" data-target="{target}" download="{filename}" '
         f'href="{html.escape(href)}">Download {filename}</a></div>'
-        f'<pre class="rpa-config-pre"><code id="{target}" tabindex="0">{html.escape(text)}</code></pre></div>'
+        # Out of the search index: a search should land on a part's section, not on a file's body.
+        # (On the <pre>: Material stops excluding at the first closing tag of the excluded tag's name.)
+        f'<pre class="rpa-config-pre" data-search-exclude><code id="{target}" tabindex="0">{html.escape(text)}</code></pre></div>'
     )
 
 

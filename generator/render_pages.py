@@ -51,7 +51,8 @@ def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
     png_file = base + site.diagram_file(diagram_id, "png")
     return (
         f'<figure class="rpa-diagram" data-diagram="{diagram_id}">'
-        f'<div class="rpa-diagram-canvas">{svg.strip()}</div>'
+        # The picture's words are in its text alternative below; the search index takes them from there.
+        f'<div class="rpa-diagram-canvas" data-search-exclude>{svg.strip()}</div>'
         f'<figcaption><span class="rpa-diagram-caption">Architecture: {html.escape(title)}. '
         f"Select a part to open its section.</span> "
         f'<a class="rpa-fullsize" href="{svg_file}" target="_blank" rel="noopener">Open full size</a> · '
@@ -212,7 +213,11 @@ def component_section(inv: Inventory, index: int) -> str:
         for var in variants:
             frag = component_fragment(inv, index, cloud.id, var.id if var else None)
             endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None, frag)
-            frag_body = code_block(endpoints, title="endpoints.yml") + "\n" + code_block(values, title="values.yml")
+            frag_body = (
+                code_block(endpoints, title="endpoints.yml", searchable=False)
+                + "\n"
+                + code_block(values, title="values.yml", searchable=False)
+            )
             frag_body += "\n" + env_table(inv, frag.env)
             if var:
                 variant_tabs.append((var.name, f"{inline(var.description)}\n\n{frag_body}"))
@@ -251,7 +256,7 @@ def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
         lang = "bash" if name.endswith(".sh") else "yaml"
         out.append(
             f'[:material-download: Download {name}]({base}{site.file_path(cloud_id, name)}){{ .md-button download="{name}" }}\n\n'
-            + code_block(text, lang=lang, title=name)
+            + code_block(text, lang=lang, title=name, searchable=False)
         )
     return "\n".join(out)
 

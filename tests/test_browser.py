@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.assemble import Selection, all_selections, assemble, default_selection, selection_key
 from generator.render_commands import kubernetes_variables
@@ -320,3 +321,40 @@ def test_screenshots_of_the_overview(browser, site_url, builder, artifacts, sche
     dark = background in ("rgb(30, 33, 41)",) or sum(map(int, re.findall(r"\d+", background)[:3])) < 200
     assert dark == (scheme == "dark")
     assert diagram_bg == "rgb(255, 255, 255)"  # diagrams keep a light card in both palettes
+
+
+# Where each builder's theme takes a query, what opens it first, and where it lists the best
+# match: Material groups results by page (the page, then its sections), Zensical lists sections.
+SEARCH = {
+    "mkdocs": (None, ".md-search__input", ".md-search-result__list > .md-search-result__item:first-child a"),
+    "zensical": (
+        "button.md-search__button",
+        '[role="combobox"][aria-label="Search"]',
+        '[role="listbox"] [role="option"][aria-posinset="1"]',
+    ),
+}
+
+
+def test_searching_a_components_name_finds_its_section_first(browser, site_url, builder, inventory):
+    opener, field, best = SEARCH[builder]
+    for comp in inventory.components:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(site_url + "index.html", wait_until="networkidle")
+        # The button opens the search once the theme's script listens: try until the field shows.
+        for _ in range(10 if opener else 0):
+            if page.locator(field).is_visible():
+                break
+            try:
+                page.locator(opener).click(timeout=1000)
+                page.locator(field).wait_for(state="visible", timeout=1000)
+            except PlaywrightTimeout:
+                continue
+        # One query for the whole name: typing it key by key would race the results of its prefixes.
+        page.locator(field).fill(comp.name)
+        page.locator(field).press("End")
+        page.locator(best).first.wait_for()
+        hrefs = [a.get_attribute("href") or "" for a in page.locator(best).all()]
+        context.close()
+        sections = [h for h in hrefs if "#" in h]
+        assert sections and sections[0].endswith(f"components.html#{comp.id}"), (comp.name, hrefs)

@@ -26,7 +26,7 @@ CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 FREE_FORM = {("rasa", "settings", "endpoints"), ("rasa", "settings", "credentials")}
 # Kubernetes objects the chart copies into the pod spec as they are: any of their fields may be set.
 FREE_FORM_LAST = {"livenessProbe", "readinessProbe", "annotations"}
-YAML_BLOCK = re.compile(r"^(?P<indent> *)``` yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
+YAML_BLOCK = re.compile(r"^(?P<indent> *)```\{\.yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 
 
 def test_two_cold_builds_are_byte_identical(inventory, tmp_path: Path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -258,3 +259,48 @@ def test_a_section_with_a_page_of_its_own_lands_on_it(built_repo_site: Path):
     landing = (built_repo_site / layout.CLOUDS_PAGE).with_suffix(".html")
     assert (built_repo_site / clouds.href).resolve() == landing.resolve()
     assert heading(built_repo_site / clouds.href) == layout.CLOUDS_TITLE
+
+
+# ---------- search: sections, not file dumps ----------
+
+
+def search_entries(site: Path) -> list[dict[str, str]]:
+    """The built search index of either builder, as (location, title, text) with the text as plain words."""
+    material, zensical = site / "search" / "search_index.json", site / "search.json"
+    index = json.loads((material if material.is_file() else zensical).read_text())
+    entries = index["docs"] if "docs" in index else index["items"]
+    assert entries
+    return [
+        {
+            "location": e["location"],
+            "title": e["title"],
+            "text": " ".join(html.unescape(re.sub(r"<[^>]+>", " ", e["text"])).split()),
+        }
+        for e in entries
+    ]
+
+
+def test_generated_files_stay_out_of_the_search_index(built_repo_site: Path, rendered, inventory):
+    """No line of a generated file (endpoints.yml, values.yml, deploy.sh, config.yml) is in the index."""
+    text = "\n".join(e["text"] for e in search_entries(built_repo_site))
+    checked = 0
+    for path, data in rendered.items():
+        if not path.startswith("files/"):
+            continue
+        for line in data.decode().splitlines():
+            line = " ".join(line.split())
+            # Short lines ("type: redis") could be ordinary words; comment lines repeat prose the page shows.
+            if len(line) >= 30 and not line.startswith("#"):
+                assert line not in text, (path, line)
+                checked += 1
+    assert checked > 50 * len(inventory.clouds)
+
+
+def test_a_components_name_finds_its_section(built_repo_site: Path, inventory):
+    """Each component's section is in the index under its own name, with its words, not its files."""
+    entries = search_entries(built_repo_site)
+    for comp in inventory.components:
+        sections = [e for e in entries if e["location"].endswith(f"components.html#{comp.id}")]
+        assert [e["title"] for e in sections] == [comp.name], comp.id
+        words = re.findall(r"[A-Za-z]{4,}", comp.description)[:6]
+        assert words and all(w in sections[0]["text"] for w in words), comp.id

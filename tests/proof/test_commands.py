@@ -19,7 +19,7 @@ pytestmark = pytest.mark.proof
 
 REAL = load(INVENTORY)
 CASES = cases(REAL)
-BASH_BLOCK = re.compile(r"^(?P<indent> *)``` bash[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
+BASH_BLOCK = re.compile(r"^(?P<indent> *)```\{\.bash[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 # Names a script sets itself, and the shell's own.
 SCRIPT_LOCAL = {"forward", "attempt"}
 
