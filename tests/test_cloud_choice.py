@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from generator import site
 from generator.validate import load
 
 from .conftest import INVENTORY
@@ -20,7 +22,8 @@ from .conftest import INVENTORY
 pytestmark = pytest.mark.browser
 
 CLOUD_IDS = [c.id for c in load(INVENTORY).clouds]
-PAGES_WITH_CLOUD_TABS = ["index.html", "clouds.html", "components.html", "deploy.html"]
+CLOUDS_PAGE = str(PurePosixPath(site.CLOUDS_PAGE).with_suffix(".html"))
+PAGES_WITH_CLOUD_TABS = ["index.html", CLOUDS_PAGE, "components.html", "deploy.html"]
 BUNDLE = re.compile(r"/assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
 
 # Every animation frame, the cloud each cloud tab set shows (its checked label), from the moment
