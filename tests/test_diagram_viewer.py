@@ -1,0 +1,418 @@
+"""The interactive diagram viewer in a real browser (Debian's Chromium through Playwright).
+
+Fit, zoom and pan, highlight and tooltips, both palettes, phones and the text alternative.
+Expected parts, connections and tooltip texts come from the inventory and the diagram
+specs Python draws from; nothing here repeats a drawn text.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from generator.diagram_spec import OVERVIEW, build_spec
+from generator.validate import load
+
+from .conftest import INVENTORY
+
+pytestmark = pytest.mark.browser
+
+INV = load(INVENTORY)
+# Every page with a diagram in view on arrival: the overview's first tab and each cloud page.
+DIAGRAM_PAGES = [("index.html", OVERVIEW), *[(f"generated/clouds/{c.id}.html", c.id) for c in INV.clouds]]
+CLOUD_PAGE, CLOUD = DIAGRAM_PAGES[1]
+XLINK = "http://www.w3.org/1999/xlink"
+
+
+# ---------- helpers ----------
+
+
+def svg_of(page, diagram: str):
+    return page.locator(f'svg[data-diagram="{diagram}"]')
+
+
+def figure_of(page, diagram: str):
+    return page.locator(f'figure[data-diagram="{diagram}"]')
+
+
+def node(page, diagram: str, comp_id: str):
+    # The id Graphviz writes, or the data attribute the viewer uses (the test must run on both).
+    return svg_of(page, diagram).locator(f'[data-node="{comp_id}"], g[id="{diagram}-node-{comp_id}"]').first
+
+
+def edge(page, diagram: str, source: str, target: str):
+    return svg_of(page, diagram).locator(f'[data-from="{source}"][data-to="{target}"]')
+
+
+def drawing(page, diagram: str) -> dict:
+    """Where the whole drawing is on screen (Graphviz's graph group spans its viewBox)."""
+    box = svg_of(page, diagram).locator(":scope > g.graph").bounding_box()
+    assert box is not None
+    return box
+
+
+def centre(box: dict) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def open_viewer(page, site_url: str, path: str, diagram: str):
+    page.goto(site_url + path)
+    svg_of(page, diagram).wait_for(state="visible")
+    figure = figure_of(page, diagram)
+    figure.locator(".rpa-zoom-fit").wait_for(state="visible")
+    figure.locator(".rpa-diagram-canvas").evaluate("c => c.scrollIntoView({block: 'end'})")
+    return figure
+
+
+def wait_for_width_change(page, diagram: str, old: float, grow: bool) -> float:
+    """Wait until the drawing is wider (or narrower) than `old`, then return its width."""
+    page.wait_for_function(
+        "([d, old, grow]) => { const w = document.querySelector(`svg[data-diagram='${d}'] > g.graph`)"
+        ".getBoundingClientRect().width; return grow ? w > old + 1 : w < old - 1; }",
+        arg=[diagram, old, grow],
+        timeout=3000,
+    )
+    return drawing(page, diagram)["width"]
+
+
+def highlighted(page, diagram: str) -> tuple[set[str], set[tuple[str, str]]]:
+    found = svg_of(page, diagram).evaluate(
+        "svg => [...svg.querySelectorAll('.rpa-hl')].map(e => [e.dataset.node || '', e.dataset.from || '', e.dataset.to || ''])"
+    )
+    return {n for n, _, _ in found if n}, {(s, t) for n, s, t in found if not n}
+
+
+def expected_highlight(comp_id: str) -> tuple[set[str], set[tuple[str, str]]]:
+    edges = {(c.id, conn.to) for c in INV.components for conn in c.connections if comp_id in (c.id, conn.to)}
+    return {comp_id} | {end for e in edges for end in e}, edges
+
+
+def tooltip(page, diagram: str):
+    return figure_of(page, diagram).locator('[role="tooltip"]')
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def luminance(rgb: tuple[int, ...]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+
+    def lin(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def css_luminance(color: str) -> float:
+    numbers = [int(float(x)) for x in color[color.index("(") + 1 : color.index(")")].split(",")[:3]]
+    return luminance(tuple(numbers))
+
+
+def pixel_luminances(png: bytes) -> list[float]:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.thumbnail((160, 160))
+    table: dict[tuple[int, ...], float] = {}
+    out = []
+    for pixel in image.getdata():
+        if pixel not in table:
+            table[pixel] = luminance(pixel)
+        out.append(table[pixel])
+    return sorted(out)
+
+
+def spread(lums: list[float]) -> float:
+    """Contrast ratio between the darkest and the lightest few per cent of an area."""
+    lo, hi = lums[len(lums) // 20], lums[-1 - len(lums) // 20]
+    return (hi + 0.05) / (lo + 0.05)
+
+
+# ---------- fit ----------
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 1300), (1600, 640)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(("path", "diagram"), DIAGRAM_PAGES)
+def test_fit_shows_the_whole_drawing_in_the_viewport(browser, site_url, path, diagram, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    figure = open_viewer(page, site_url, path, diagram)
+    figure.locator(".rpa-zoom-in").click()
+    figure.locator(".rpa-zoom-fit").click()
+    figure.locator(".rpa-diagram-canvas").evaluate("c => c.scrollIntoView({block: 'end'})")
+    box = drawing(page, diagram)
+    canvas = figure.locator(".rpa-diagram-canvas").bounding_box()
+    bar = figure.locator(".rpa-zoom").bounding_box()
+    header = page.locator(".md-header").bounding_box()
+    context.close()
+    tol = 1.5
+    # Inside its card ...
+    assert box["x"] >= canvas["x"] - tol and box["x"] + box["width"] <= canvas["x"] + canvas["width"] + tol
+    assert box["y"] >= canvas["y"] - tol and box["y"] + box["height"] <= canvas["y"] + canvas["height"] + tol
+    # ... and on screen at once, both ways, with its buttons, below the sticky header.
+    assert box["x"] >= -tol and box["x"] + box["width"] <= size[0] + tol
+    assert bar["y"] >= header["y"] + header["height"] - tol
+    assert box["y"] + box["height"] <= size[1] + tol
+    # Fitted, not merely small: it spans the card one way or the other.
+    inner_w, inner_h = canvas["width"] - 24, canvas["height"] - 24
+    assert box["width"] >= inner_w or box["height"] >= inner_h, (box, canvas)
+
+
+# ---------- zoom and pan ----------
+
+
+def test_wheel_zooms_around_the_pointer_and_lets_the_page_scroll_at_fit(page, site_url):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    canvas = figure.locator(".rpa-diagram-canvas").bounding_box()
+    middle = centre(canvas)
+    # The part farthest from the middle: zooming around anything but the pointer moves it most.
+    far = max(INV.components, key=lambda c: math.dist(centre(node(page, CLOUD, c.id).bounding_box()), middle))
+    x, y = centre(node(page, CLOUD, far.id).bounding_box())
+    start = drawing(page, CLOUD)["width"]
+    page.mouse.move(x, y)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -240)
+    page.keyboard.up("Control")
+    width = wait_for_width_change(page, CLOUD, start, grow=True)
+    assert width > start * 1.2
+    moved = math.dist(centre(node(page, CLOUD, far.id).bounding_box()), (x, y))
+    assert moved <= 2, f"the point under the pointer moved {moved:.1f} px"
+    # Once zoomed in, the plain wheel zooms too, still around the pointer.
+    page.mouse.wheel(0, -240)
+    width = wait_for_width_change(page, CLOUD, width, grow=True)
+    assert math.dist(centre(node(page, CLOUD, far.id).bounding_box()), (x, y)) <= 2
+    # Zooming out stops at the fitted size ...
+    for _ in range(20):
+        page.mouse.wheel(0, 240)
+        if abs(drawing(page, CLOUD)["width"] - start) < 1:
+            break
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+    # ... after which the wheel scrolls the page instead of trapping the reader.
+    before = page.evaluate("scrollY")
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("y => scrollY > y", arg=before, timeout=3000)
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+
+
+def test_plus_and_minus_zoom_around_the_centre_within_limits(page, site_url):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    plus, minus = figure.locator(".rpa-zoom-in"), figure.locator(".rpa-zoom-out")
+    mx, my = centre(figure.locator(".rpa-diagram-canvas").bounding_box())
+    comp = INV.components[0]
+    x0, y0 = centre(node(page, CLOUD, comp.id).bounding_box())
+    start = drawing(page, CLOUD)["width"]
+    # At the fitted size there is nothing to zoom out to.
+    assert minus.get_attribute("aria-disabled") == "true"
+    minus.click(force=True)
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+    plus.click()
+    factor = wait_for_width_change(page, CLOUD, start, grow=True) / start
+    assert factor > 1.2
+    x1, y1 = centre(node(page, CLOUD, comp.id).bounding_box())
+    # Around the middle of the card: every point moves away from it by the same factor.
+    assert abs((x1 - mx) - (x0 - mx) * factor) <= 2 and abs((y1 - my) - (y0 - my) * factor) <= 2
+    minus.click()
+    wait_for_width_change(page, CLOUD, start * factor, grow=False)
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+    widths = [start]
+    for _ in range(40):
+        if plus.get_attribute("aria-disabled") == "true":
+            break
+        plus.click()
+        widths.append(wait_for_width_change(page, CLOUD, widths[-1], grow=True))
+    else:
+        pytest.fail("zooming in never reached a limit")
+    plus.click(force=True)
+    assert abs(drawing(page, CLOUD)["width"] - widths[-1]) < 1
+    assert 3 <= widths[-1] / start <= 40
+
+
+def test_dragging_pans_and_does_not_follow_the_link(page, site_url):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    for _ in range(2):
+        figure.locator(".rpa-zoom-in").click()
+    canvas = figure.locator(".rpa-diagram-canvas").bounding_box()
+    middle = centre(canvas)
+    comp = min(INV.components, key=lambda c: math.dist(centre(node(page, CLOUD, c.id).bounding_box()), middle))
+    x, y = centre(node(page, CLOUD, comp.id).bounding_box())
+    url = page.url
+    page.evaluate("window.__clicks = []; addEventListener('click', e => __clicks.push(e), true)")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 120, y - 70, steps=8)
+    page.mouse.up()
+    after = centre(node(page, CLOUD, comp.id).bounding_box())
+    assert math.dist(after, (x - 120, y - 70)) <= 2, after
+    # A drag that starts on a part is not a click on its link.
+    assert page.evaluate("__clicks.every(e => e.defaultPrevented)")
+    assert page.url == url
+
+
+# ---------- highlight and tooltip ----------
+
+
+@pytest.mark.parametrize(("path", "diagram"), DIAGRAM_PAGES[:2])
+def test_hover_and_focus_highlight_a_part_and_its_connections(page, site_url, path, diagram):
+    open_viewer(page, site_url, path, diagram)
+    for comp in INV.components:
+        node(page, diagram, comp.id).hover()
+        assert highlighted(page, diagram) == expected_highlight(comp.id), f"hover {comp.id}"
+        page.mouse.move(1, 1)
+        tooltip(page, diagram).wait_for(state="hidden")
+    assert highlighted(page, diagram) == (set(), set())
+    for comp in INV.components:
+        node(page, diagram, comp.id).locator("a").focus()
+        assert highlighted(page, diagram) == expected_highlight(comp.id), f"focus {comp.id}"
+    # Hovering a connection lights it and the parts at its ends.
+    source = next(c for c in INV.components if c.connections)
+    target = source.connections[0].to
+    page.mouse.move(1, 1)
+    page.evaluate("document.activeElement.blur()")
+    edge(page, diagram, source.id, target).locator("text").first.hover()
+    assert highlighted(page, diagram) == ({source.id, target}, {(source.id, target)})
+
+
+def test_tooltip_follows_keyboard_focus_and_hover_and_escape_closes_it(page, site_url):
+    open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    spec = build_spec(INV, CLOUD)
+    tip = tooltip(page, CLOUD)
+    # The browser's own tooltip would show on top of this one.
+    native = svg_of(page, CLOUD).evaluate(
+        "(svg, x) => [...svg.querySelectorAll('*')].filter(e => e.hasAttributeNS(x, 'title')"
+        " || (e.localName === 'title' && e.parentNode !== svg)).length",
+        XLINK,
+    )
+    assert native == 0
+    seen: dict[str, str] = {}
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        part = page.evaluate(
+            "d => { const a = document.activeElement; const g = a && a.closest(`svg[data-diagram='${d}'] [data-node]`);"
+            " return g ? g.dataset.node : null; }",
+            CLOUD,
+        )
+        if part:
+            tip.wait_for(state="visible")
+            seen[part] = words(tip.inner_text())
+        if len(seen) == len(spec.nodes()):
+            break
+    assert seen == {n.id: words(n.tooltip) for n in spec.nodes()}
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.closest('svg') !== null")  # Escape keeps the focus
+    for spec_edge in spec.edges:
+        page.mouse.move(1, 1)
+        tip.wait_for(state="hidden")
+        edge(page, CLOUD, spec_edge.source, spec_edge.target).locator("text").first.hover()
+        tip.wait_for(state="visible")
+        assert words(tip.inner_text()) == words(spec_edge.tooltip)
+
+
+def test_tap_shows_the_tooltip_and_a_second_tap_follows_the_link(browser, site_url):
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    spec = build_spec(INV, CLOUD)
+    tip = tooltip(page, CLOUD)
+    part = next(n for n in spec.nodes() if any(e.source == n.id for e in spec.edges))
+    url = page.url
+    node(page, CLOUD, part.id).locator("a").tap()
+    tip.wait_for(state="visible")
+    assert words(tip.inner_text()) == words(part.tooltip)
+    assert highlighted(page, CLOUD) == expected_highlight(part.id)
+    assert page.url == url
+    link = next(e for e in spec.edges if e.source == part.id)
+    edge(page, CLOUD, link.source, link.target).locator("text").first.tap()
+    expect(tip).to_have_text(words(link.tooltip))
+    page.locator("h1").tap()
+    tip.wait_for(state="hidden")
+    node(page, CLOUD, part.id).locator("a").tap()
+    tip.wait_for(state="visible")
+    node(page, CLOUD, part.id).locator("a").tap()
+    page.wait_for_url(f"**/components.html#{part.id}")
+    context.close()
+
+
+# ---------- palettes ----------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_diagram_card_follows_the_palette_and_icons_stay_legible(browser, site_url, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    canvas = figure.locator(".rpa-diagram-canvas")
+    card = css_luminance(canvas.evaluate("c => getComputedStyle(c).backgroundColor"))
+    picture = pixel_luminances(canvas.screenshot())
+    mean = sum(picture) / len(picture)
+    for _ in range(2):
+        figure.locator(".rpa-zoom-in").click()
+    box = canvas.bounding_box()
+    icons = []
+    for use in svg_of(page, CLOUD).locator(".node use").all():
+        b = use.bounding_box()
+        if b and b["x"] >= box["x"] and b["y"] >= box["y"] and b["x"] + b["width"] <= box["x"] + box["width"] and (
+            b["y"] + b["height"] <= box["y"] + box["height"]
+        ):
+            icons.append(spread(pixel_luminances(page.screenshot(clip=b))))
+    context.close()
+    if scheme == "dark":
+        assert card < 0.05, f"the card glares: luminance {card:.3f}"
+        assert mean < 0.15, f"the picture glares: mean luminance {mean:.3f}"
+    else:
+        assert card > 0.85 and mean > 0.6
+    assert icons, "no icon in view"
+    assert min(icons) >= 3, f"an icon blends into its background: contrast {min(icons):.2f}"
+
+
+# ---------- phones and the text alternative ----------
+
+
+@pytest.mark.parametrize(("path", "diagram"), DIAGRAM_PAGES)
+def test_a_phone_shows_the_list_of_parts_instead_of_the_picture(browser, site_url, path, diagram):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site_url + path)
+    figure = figure_of(page, diagram)
+    figure.wait_for()
+    items = figure.locator("li[data-node]").filter(visible=True)
+    items.first.wait_for(state="visible")
+    canvas_visible = figure.locator(".rpa-diagram-canvas").is_visible()
+    names = [words(t) for t in items.all_inner_texts()]
+    hrefs = [a.get_attribute("href") for a in figure.locator("li[data-node] > a").all()]
+    width = figure.bounding_box()["width"]
+    context.close()
+    assert not canvas_visible
+    assert len(names) == len(INV.components)
+    for comp, text, href in zip(INV.components, names, hrefs, strict=True):
+        assert text.startswith(comp.name) and href.endswith(f"components.html#{comp.id}")
+    assert width <= 390
+
+
+@pytest.mark.parametrize(("path", "diagram"), DIAGRAM_PAGES[:2])
+def test_diagram_as_text_is_a_list_of_parts_and_connections(page, site_url, path, diagram):
+    figure = open_viewer(page, site_url, path, diagram)
+    assert figure.locator(".rpa-diagram-canvas").is_visible()
+    details = figure.locator("details.rpa-diagram-text")
+    assert not details.locator("li[data-node]").first.is_visible()  # closed on a desktop
+    details.locator("summary").click()
+    parts = details.locator("li[data-node]")
+    parts.first.wait_for(state="visible")
+    assert [p.get_attribute("data-node") for p in parts.all()] == [c.id for c in INV.components]
+    assert details.locator("li[data-from]").count() == sum(len(c.connections) for c in INV.components)
+    for comp in INV.components:
+        item = details.locator(f'li[data-node="{comp.id}"]')
+        assert words(item.inner_text()).startswith(comp.name)
+        for conn in comp.connections:
+            text = words(item.locator(f'li[data-from="{comp.id}"][data-to="{conn.to}"]').inner_text())
+            assert INV.component(conn.to).name in text and conn.label in text and conn.protocol in text
