@@ -6,6 +6,7 @@ import html
 import json
 import re
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import yaml
 from generator import marks
 from generator.assemble import assemble, default_selection, override
 from generator.cli import SCHEMA_PATH, schema_text
-from generator.diagram_spec import OVERVIEW, diagram_ids
+from generator.diagram_spec import OVERVIEW, build_spec, diagram_ids
 from generator.render import render
 from generator.render_commands import run_command
 
@@ -26,6 +27,8 @@ CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 FREE_FORM = {("rasa", "settings", "endpoints"), ("rasa", "settings", "credentials")}
 # Kubernetes objects the chart copies into the pod spec as they are: any of their fields may be set.
 FREE_FORM_LAST = {"livenessProbe", "readinessProbe", "annotations"}
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
 YAML_BLOCK = re.compile(r"^(?P<indent> *)```\{\.yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 
 
@@ -43,7 +46,7 @@ def test_every_component_appears_in_every_diagram_a_table_and_a_snippet(inventor
     for diagram in diagram_ids(inventory):
         svg = html.unescape(text(f"diagrams/{diagram}.svg"))
         for comp in inventory.components:
-            assert f"<title>{comp.id}</title>" in svg, (diagram, comp.id)
+            assert f'data-node="{comp.id}"' in svg, (diagram, comp.id)
     for cloud in inventory.clouds:
         page = text(f"clouds/{cloud.id}.md")
         for comp in inventory.components:
@@ -233,12 +236,35 @@ def test_svgs_are_self_contained_and_every_node_links(inventory, text):
         # A cloud's diagram opens each section on its own cloud; the overview names no cloud.
         page = "../../components.html" + ("" if diagram == OVERVIEW else f"?cloud={diagram}")
         assert all(h.startswith(("data:image/png;base64,", "#", page + "#")) for h in hrefs)
-        nodes = re.findall(r'<g id="[^"]*" class="node">\s*<title>([^<]+)</title>\s*<g id="[^"]*"><a ([^>]*)>', svg)
-        nodes = [(html.unescape(n), a) for n, a in nodes]
-        assert sorted(n for n, _ in nodes) == sorted(c.id for c in inventory.components)
-        for node_id, anchor in nodes:
-            assert f'xlink:href="{page}#{node_id}"' in anchor
-            assert 'xlink:title="' in anchor
+        root = ET.fromstring(svg)
+        nodes = {g.get("data-node", ""): g for g in root.iter(f"{{{SVG}}}g") if g.get("data-node")}
+        assert sorted(nodes) == sorted(c.id for c in inventory.components)
+        for node_id, group in nodes.items():
+            anchors = list(group.iter(f"{{{SVG}}}a"))
+            assert [a.get(f"{{{XLINK}}}href") for a in anchors] == [f"{page}#{node_id}"]
+            assert anchors[0].get("aria-label")
+
+
+def test_every_part_of_a_diagram_carries_its_tooltip_and_no_anchor_goes_nowhere(inventory, text):
+    for diagram in diagram_ids(inventory):
+        spec = build_spec(inventory, diagram)
+        root = ET.fromstring(text(f"diagrams/{diagram}.svg"))
+        groups = list(root.iter(f"{{{SVG}}}g"))
+        tips = {g.get("data-node"): g.findtext(f"{{{SVG}}}title") for g in groups if g.get("data-node")}
+        assert tips == {n.id: n.tooltip for n in spec.nodes()}
+        drawn = [g for g in groups if g.get("data-from")]
+        edges = sorted((g.get("data-from", ""), g.get("data-to", ""), g.findtext(f"{{{SVG}}}title", "")) for g in drawn)
+        assert edges == sorted((e.source, e.target, e.tooltip) for e in spec.edges)
+        assert sorted(e[:2] for e in edges) == sorted((c.id, conn.to) for c in inventory.components for conn in c.connections)
+        # An anchor without a link is a broken link to crawlers; a tooltip only on xlink:title
+        # would show the browser's own tooltip over the page's.
+        for element in root.iter():
+            assert f"{{{XLINK}}}title" not in element.attrib, (diagram, element.tag)
+        assert all(a.get(f"{{{XLINK}}}href") for a in root.iter(f"{{{SVG}}}a")), diagram
+        # Each connection's wide hit area names a drawn connection.
+        ids = {g.get("id") for g in groups if g.get("data-from")}
+        hits = [p.get("data-edge") for p in root.iter(f"{{{SVG}}}path") if p.get("class") == "rpa-hit"]
+        assert hits and set(hits) == ids
 
 
 def test_repeated_icons_are_stored_once(text):
