@@ -12,7 +12,7 @@ import json
 
 from . import kube, marks, site
 from .assemble import assemble, component_fragment, default_selection
-from .diagram_spec import OVERVIEW, diagram_ids
+from .diagram_spec import OVERVIEW, ClusterSpec, DiagramSpec, NodeSpec, build_spec, diagram_ids
 from .markdown import code_block, inline, link, name_code, table, tabs
 from .model import Component, EnvVar, Inventory, Variant
 from .prose import needed_when
@@ -43,22 +43,75 @@ def diagram_description(inv: Inventory, diagram_id: str) -> str:
     return f"Rasa Pro architecture {where}. Components: " + "; ".join(parts) + ". Connections: " + "; ".join(links) + "."
 
 
+def _diagram_part(inv: Inventory, spec: DiagramSpec, node: NodeSpec, base: str) -> str:
+    """One part as a list item: what it is on this diagram, then one item per connection it makes."""
+    esc = html.escape
+    facts = [f'<a href="{esc(base + node.href)}">{esc(node.name)}</a>']
+    if node.product:
+        facts.append(f'<span class="rpa-part-product">{esc(node.product)}</span>')
+    facts.append(f'<span class="rpa-part-status">{"required" if node.required else "optional"}</span>')
+    if node.steps:
+        facts.append(f'<span class="rpa-part-steps">step {" ".join(str(n) for n in node.steps)}</span>')
+    links = []
+    for edge in (e for e in spec.edges if e.source == node.id):
+        target = inv.component(edge.target)
+        links.append(
+            f'<li data-from="{esc(edge.source)}" data-to="{esc(edge.target)}">to {esc(target.name)}: '
+            f"{esc(edge.label)} ({esc(edge.protocol)}){', optional' if edge.optional else ''}</li>"
+        )
+    connections = f'<ul class="rpa-part-links">{"".join(links)}</ul>' if links else ""
+    look = "rpa-required" if node.required else "rpa-optional"
+    return f'<li class="rpa-part {look}" data-node="{esc(node.id)}">{" · ".join(facts)}{connections}</li>'
+
+
+def diagram_parts(inv: Inventory, diagram_id: str, base: str) -> str:
+    """The diagram's parts, grouped as drawn, each with its connections (raw HTML lists).
+
+    It is the text alternative of the picture, and what a phone shows instead of it.
+    """
+    spec = build_spec(inv, diagram_id)
+
+    def group(cluster: ClusterSpec) -> str:
+        parts = "".join(_diagram_part(inv, spec, node, base) for node in cluster.nodes)
+        return f'<li class="rpa-group"><span class="rpa-group-name">{html.escape(cluster.label)}</span><ul>{parts}</ul></li>'
+
+    inside = "".join(group(c) for c in spec.clusters if c.in_cluster)
+    outside = "".join(group(c) for c in spec.clusters if not c.in_cluster)
+    name = f'<span class="rpa-group-name">{html.escape(spec.boundary)}</span>'
+    boundary = f'<li class="rpa-group rpa-boundary">{name}<ul>{inside}</ul></li>' if inside else ""
+    return f'<ul class="rpa-parts">{boundary}{outside}</ul>'
+
+
+ZOOM_BAR = (
+    '<div class="rpa-zoom" role="group" aria-label="Zoom the diagram" data-search-exclude hidden>'
+    '<button type="button" class="md-button rpa-zoom-out" aria-label="Zoom out" aria-disabled="true">−</button>'
+    '<button type="button" class="md-button rpa-zoom-fit" aria-label="Fit: show the whole diagram">Fit</button>'
+    '<button type="button" class="md-button rpa-zoom-in" aria-label="Zoom in">+</button>'
+    "</div>"
+)
+# Shown for a moment when the wheel scrolls the page over an unzoomed diagram.
+ZOOM_HINT = '<p class="rpa-diagram-hint" hidden>To zoom, hold Ctrl (⌘ on a Mac) while scrolling, or use + and −.</p>'
+
+
 def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
-    """One inline diagram with its text alternative and full-size/download links (raw HTML)."""
+    """One inline diagram, its viewer's controls, its parts as a list and full-size/download links (raw HTML).
+
+    The page's script only shows and hides these and moves the parts' <title>s into the tooltip.
+    """
     title = diagram_title(inv, diagram_id)
-    desc = diagram_description(inv, diagram_id)
     svg_file = base + site.diagram_file(diagram_id, "svg")
     png_file = base + site.diagram_file(diagram_id, "png")
     return (
-        f'<figure class="rpa-diagram" data-diagram="{diagram_id}">'
+        f'<figure class="rpa-diagram" data-diagram="{diagram_id}">{ZOOM_BAR}'
         # The picture's words are in its text alternative below; the search index takes them from there.
-        f'<div class="rpa-diagram-canvas" data-search-exclude>{svg.strip()}</div>'
+        f'<div class="rpa-diagram-canvas" data-search-exclude>{svg.strip()}{ZOOM_HINT}'
+        '<div class="rpa-tip" role="tooltip" hidden></div></div>'
         f'<figcaption><span class="rpa-diagram-caption">Architecture: {html.escape(title)}. '
-        f"Select a part to open its section.</span> "
+        f"Point at a part to see its connections; select it to open its section.</span> "
         f'<a class="rpa-fullsize" href="{svg_file}" target="_blank" rel="noopener">Open full size</a> · '
         f'<a href="{svg_file}" download="rasa-pro-{diagram_id}.svg">SVG</a> · '
         f'<a href="{png_file}" download="rasa-pro-{diagram_id}.png">PNG</a>'
-        f'<details class="rpa-diagram-text"><summary>Diagram as text</summary><p>{html.escape(desc)}</p></details>'
+        f'<details class="rpa-diagram-text"><summary>Diagram as text</summary>{diagram_parts(inv, diagram_id, base)}</details>'
         f"</figcaption></figure>"
     )
 
