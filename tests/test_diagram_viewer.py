@@ -55,6 +55,15 @@ def drawing(page, diagram: str) -> dict:
     return box
 
 
+def inside(small: dict, big: dict) -> bool:
+    return (
+        small["x"] >= big["x"]
+        and small["y"] >= big["y"]
+        and small["x"] + small["width"] <= big["x"] + big["width"]
+        and small["y"] + small["height"] <= big["y"] + big["height"]
+    )
+
+
 def centre(box: dict) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
@@ -120,7 +129,8 @@ def pixel_luminances(png: bytes) -> list[float]:
     image.thumbnail((160, 160))
     table: dict[tuple[int, ...], float] = {}
     out = []
-    for pixel in image.getdata():
+    for pixel in image.get_flattened_data():
+        assert isinstance(pixel, tuple)
         if pixel not in table:
             table[pixel] = luminance(pixel)
         out.append(table[pixel])
@@ -255,6 +265,42 @@ def test_dragging_pans_and_does_not_follow_the_link(page, site_url):
     assert page.url == url
 
 
+def test_pinch_zooms_around_the_fingers_and_one_finger_then_pans(browser, site_url):
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind: str, points: list[tuple[float, float]]) -> None:
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": kind, "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]},
+        )
+
+    canvas = figure_of(page, CLOUD).locator(".rpa-diagram-canvas").bounding_box()
+    middle = centre(canvas)
+    comp = max(INV.components, key=lambda c: math.dist(centre(node(page, CLOUD, c.id).bounding_box()), middle))
+    x, y = centre(node(page, CLOUD, comp.id).bounding_box())
+    start = drawing(page, CLOUD)["width"]
+    touch("touchStart", [(x - 20, y), (x + 20, y)])
+    for step in range(1, 7):
+        touch("touchMove", [(x - 20 - 10 * step, y), (x + 20 + 10 * step, y)])
+    touch("touchEnd", [])
+    assert abs(drawing(page, CLOUD)["width"] / start - 160 / 40) < 0.05  # the fingers went from 40 to 160 px apart
+    assert math.dist(centre(node(page, CLOUD, comp.id).bounding_box()), (x, y)) <= 2
+    # Zoomed in, one finger moves the picture (and not the page).
+    scroll = page.evaluate("scrollY")
+    touch("touchStart", [(x, y)])
+    for step in range(1, 7):
+        touch("touchMove", [(x - 10 * step, y - 5 * step)])
+    touch("touchEnd", [])
+    after = centre(node(page, CLOUD, comp.id).bounding_box())
+    moved_page = page.evaluate("scrollY") - scroll
+    context.close()
+    assert math.dist(after, (x - 60, y - 30)) <= 2 and moved_page == 0
+
+
 # ---------- highlight and tooltip ----------
 
 
@@ -360,9 +406,7 @@ def test_the_diagram_card_follows_the_palette_and_icons_stay_legible(browser, si
     icons = []
     for use in svg_of(page, CLOUD).locator(".node use").all():
         b = use.bounding_box()
-        if b and b["x"] >= box["x"] and b["y"] >= box["y"] and b["x"] + b["width"] <= box["x"] + box["width"] and (
-            b["y"] + b["height"] <= box["y"] + box["height"]
-        ):
+        if b and inside(b, box):
             icons.append(spread(pixel_luminances(page.screenshot(clip=b))))
     context.close()
     if scheme == "dark":

@@ -1,4 +1,4 @@
-/* Site behaviour: lazy diagrams, zoom, and the configurator.
+/* Site behaviour: lazy diagrams, the diagram viewer, and the configurator.
  *
  * Nothing here builds text: the configurator only looks up and shows what the
  * Python generator rendered (docs/generated/configurator/<cloud>/<shard>.json, one
@@ -33,7 +33,7 @@
         var svg = document.importNode(doc.documentElement, true);
         rebaseLinks(svg, url);
         holder.replaceWith(svg);
-        setupZoom(svg.closest(".rpa-diagram"));
+        setupViewer(svg.closest(".rpa-diagram"));
       })
       .catch(function () {
         holder.dataset.state = "failed";
@@ -46,39 +46,390 @@
     });
   }
 
-  function setupZoom(figure) {
-    if (!figure || figure.querySelector(".rpa-zoom")) return;
-    var svg = figure.querySelector("svg");
-    if (!svg) return;
-    var natural = svg.width.baseVal.value || svg.getBoundingClientRect().width;
-    var level = 0; // 0 = fit to the page width
-    var bar = document.createElement("div");
-    bar.className = "rpa-zoom";
-    bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", "Diagram zoom");
-    [
-      ["−", "Zoom out", -1],
-      ["Fit", "Fit to width", 0],
-      ["+", "Zoom in", 1],
-    ].forEach(function (spec) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "md-button rpa-zoom-" + (spec[2] < 0 ? "out" : spec[2] > 0 ? "in" : "fit");
-      b.textContent = spec[0];
-      b.setAttribute("aria-label", spec[1]);
-      b.addEventListener("click", function () {
-        level = spec[2] === 0 ? 0 : Math.max(0, Math.min(4, level + spec[2]));
-        if (level === 0) {
-          svg.style.maxWidth = "";
-          svg.style.width = "";
-        } else {
-          svg.style.maxWidth = "none";
-          svg.style.width = Math.round(natural * (1 + level * 0.5)) + "px";
-        }
-      });
-      bar.appendChild(b);
+  /* The viewer: fit, zoom and pan through the SVG's viewBox (crisp at any size), and a
+   * tooltip plus highlight for each part. Every word it shows is Python's: the zoom bar,
+   * the hint and the tooltip box are in the page; each part's text is its SVG <title>. */
+
+  var PHONE = window.matchMedia("(max-width: 600px)"); // the same width as extra.css
+  var STEP = 1.5; // zoom factor of one press of + or −
+  var WHEEL = 0.002; // zoom per pixel of wheel travel
+  var DRAG_SLOP = 4; // pixels a press may wander and still be a click
+
+  function setupViewer(figure) {
+    var canvas = figure && figure.querySelector(".rpa-diagram-canvas");
+    var svg = canvas && canvas.querySelector("svg.rpa-diagram-svg");
+    if (!svg || figure.dataset.viewer) return;
+    figure.dataset.viewer = "ready";
+    var bar = figure.querySelector(".rpa-zoom");
+    var zoomIn = bar.querySelector(".rpa-zoom-in");
+    var zoomOut = bar.querySelector(".rpa-zoom-out");
+    var tip = figure.querySelector(".rpa-tip");
+    var hint = figure.querySelector(".rpa-diagram-hint");
+    var box = svg.viewBox.baseVal;
+    var home = { x: box.x, y: box.y, w: box.width, h: box.height };
+    var view = { x: home.x, y: home.y, w: home.w, h: home.h };
+
+    /* ----- geometry ----- */
+
+    function zoom() {
+      return home.w / view.w;
+    }
+    // Screen geometry from the SVG's box alone (it does not change with the viewBox): the
+    // drawing is centred in it (preserveAspectRatio's default) at `fitScale() * zoom()`
+    // pixels per unit, and `origin()` is where home's corner would be at any zoom.
+    function fitScale() {
+      var r = svg.getBoundingClientRect();
+      return Math.min(r.width / home.w, r.height / home.h) || 1;
+    }
+    function origin() {
+      var r = svg.getBoundingClientRect();
+      var k = fitScale();
+      return { x: r.left + (r.width - home.w * k) / 2, y: r.top + (r.height - home.h * k) / 2 };
+    }
+    function pixelsPerUnit() {
+      return fitScale() * zoom();
+    }
+    function maxZoom() {
+      // At least 4x, and far enough that the smallest labels become large.
+      return Math.max(4, 3 / fitScale());
+    }
+    function toUser(x, y) {
+      var o = origin();
+      var k = pixelsPerUnit();
+      return { x: view.x + (x - o.x) / k, y: view.y + (y - o.y) / k };
+    }
+    function middle() {
+      var r = svg.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }
+    function setDisabled(button, off) {
+      // aria-disabled keeps the focus on the button, unlike disabled.
+      button.setAttribute("aria-disabled", off ? "true" : "false");
+    }
+    function apply() {
+      var z = Math.min(Math.max(zoom(), 1), maxZoom());
+      view.w = home.w / z;
+      view.h = home.h / z;
+      // Never pan past the drawing's edges.
+      view.x = Math.min(Math.max(view.x, home.x), home.x + home.w - view.w);
+      view.y = Math.min(Math.max(view.y, home.y), home.y + home.h - view.h);
+      svg.setAttribute("viewBox", view.x + " " + view.y + " " + view.w + " " + view.h);
+      var zoomed = z > 1.0001;
+      canvas.classList.toggle("rpa-zoomed", zoomed);
+      setDisabled(zoomOut, !zoomed);
+      setDisabled(zoomIn, z >= maxZoom() * 0.9999);
+    }
+    function zoomAt(factor, x, y) {
+      var before = zoom();
+      var after = Math.min(Math.max(before * factor, 1), maxZoom());
+      if (Math.abs(after - before) < 1e-6) return false;
+      pin(toUser(x, y), x, y, after); // the point under (x, y) stays there
+      return true;
+    }
+    function pin(point, x, y, z) {
+      // Zoom to z with the drawing's `point` at screen (x, y).
+      var o = origin();
+      z = Math.min(Math.max(z, 1), maxZoom());
+      var k = fitScale() * z;
+      view.w = home.w / z;
+      view.h = home.h / z;
+      view.x = point.x - (x - o.x) / k;
+      view.y = point.y - (y - o.y) / k;
+      apply();
+    }
+    function panBy(dx, dy) {
+      var k = pixelsPerUnit();
+      view.x -= dx / k;
+      view.y -= dy / k;
+      apply();
+    }
+    function fit() {
+      view = { x: home.x, y: home.y, w: home.w, h: home.h };
+      apply();
+    }
+
+    zoomIn.addEventListener("click", function () {
+      if (zoomIn.getAttribute("aria-disabled") === "true") return;
+      var c = middle();
+      zoomAt(STEP, c.x, c.y);
     });
-    figure.insertBefore(bar, figure.firstChild);
+    zoomOut.addEventListener("click", function () {
+      if (zoomOut.getAttribute("aria-disabled") === "true") return;
+      var c = middle();
+      zoomAt(1 / STEP, c.x, c.y);
+    });
+    bar.querySelector(".rpa-zoom-fit").addEventListener("click", fit);
+
+    /* ----- wheel: always with Ctrl/⌘ (and a touchpad's pinch); plain only once zoomed,
+     * so that scrolling the page past a diagram never gets caught in it ----- */
+
+    var hintTimer = 0;
+    function showHint() {
+      if (!hint) return;
+      hint.hidden = false;
+      clearTimeout(hintTimer);
+      hintTimer = setTimeout(function () {
+        hint.hidden = true;
+      }, 1500);
+    }
+    canvas.addEventListener(
+      "wheel",
+      function (e) {
+        var modified = e.ctrlKey || e.metaKey;
+        if (!modified && zoom() <= 1.0001) {
+          if (e.deltaY < 0) showHint();
+          return;
+        }
+        var dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1);
+        if (zoomAt(Math.exp(-dy * WHEEL), e.clientX, e.clientY) || modified) e.preventDefault();
+      },
+      { passive: false },
+    );
+
+    /* ----- drag to pan, pinch to zoom ----- */
+
+    var pointers = {};
+    var drag = null;
+    var pinch = null;
+    var swallowClick = false;
+    var lastPointer = "";
+    function pair() {
+      var ids = Object.keys(pointers);
+      var a = pointers[ids[0]];
+      var b = pointers[ids[1]];
+      return { d: Math.hypot(a.x - b.x, a.y - b.y), x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    }
+    // A drag or a pinch holds the drawing's point that was under the pointer (or between
+    // the fingers) at its start under it, so the picture follows the hand without drifting.
+    function grab(id, x, y, moved) {
+      drag = { id: id, x: x, y: y, moved: moved, point: toUser(x, y) };
+    }
+    canvas.addEventListener("pointerdown", function (e) {
+      lastPointer = e.pointerType;
+      if (e.pointerType === "mouse" && e.button !== 0) return;
+      if (tip.contains(e.target)) return;
+      swallowClick = false;
+      pointers[e.pointerId] = { x: e.clientX, y: e.clientY };
+      var count = Object.keys(pointers).length;
+      if (count === 1) {
+        grab(e.pointerId, e.clientX, e.clientY, false);
+      } else if (count === 2) {
+        drag = null;
+        pinch = pair();
+        pinch.zoom = zoom();
+        pinch.point = toUser(pinch.x, pinch.y);
+        swallowClick = true;
+        hide();
+      }
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      var p = pointers[e.pointerId];
+      if (!p) return;
+      p.x = e.clientX;
+      p.y = e.clientY;
+      if (pinch && Object.keys(pointers).length >= 2) {
+        var now = pair();
+        pin(pinch.point, now.x, now.y, pinch.d > 0 ? (pinch.zoom * now.d) / pinch.d : zoom());
+        return;
+      }
+      if (!drag || drag.id !== e.pointerId) return;
+      if (!drag.moved) {
+        if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) < DRAG_SLOP) return;
+        drag.moved = true;
+        canvas.setPointerCapture(e.pointerId);
+        canvas.classList.add("rpa-dragging");
+        hide();
+      }
+      pin(drag.point, e.clientX, e.clientY, zoom());
+    });
+    function release(e) {
+      if (!pointers[e.pointerId]) return;
+      delete pointers[e.pointerId];
+      if (drag && drag.id === e.pointerId && drag.moved) swallowClick = true;
+      if (drag && drag.id === e.pointerId) drag = null;
+      canvas.classList.remove("rpa-dragging");
+      if (pinch && Object.keys(pointers).length < 2) {
+        pinch = null;
+        // The finger left on the glass goes on panning, from where it is now.
+        var rest = Object.keys(pointers)[0];
+        if (rest) grab(+rest, pointers[rest].x, pointers[rest].y, true);
+      }
+    }
+    canvas.addEventListener("pointerup", release);
+    canvas.addEventListener("pointercancel", release);
+    svg.addEventListener("dragstart", function (e) {
+      e.preventDefault();
+    });
+
+    /* ----- parts: highlight and tooltip ----- */
+
+    var nodes = {};
+    var edges = [];
+    svg.querySelectorAll("[data-node], [data-from]").forEach(function (part) {
+      // The tooltip shows Python's text; the browser's own tooltip would cover it.
+      var title = part.querySelector(":scope > title");
+      if (title) {
+        part.setAttribute("data-tip", title.textContent);
+        title.remove();
+      }
+      if (part.dataset.node) nodes[part.dataset.node] = part;
+      else edges.push(part);
+    });
+    var active = null;
+    var tapped = null;
+    var hideTimer = 0;
+
+    function partOf(target) {
+      if (!target || !target.closest) return null;
+      // A line's wide hit area lies under all parts and names its connection.
+      if (target.dataset && target.dataset.edge) return document.getElementById(target.dataset.edge);
+      return target.closest("[data-node], [data-from]");
+    }
+    function lit(part) {
+      var out = [part];
+      if (part.dataset.node) {
+        edges.forEach(function (edge) {
+          var from = edge.dataset.from;
+          var to = edge.dataset.to;
+          if (from === part.dataset.node || to === part.dataset.node) {
+            out.push(edge, nodes[from === part.dataset.node ? to : from]);
+          }
+        });
+      } else {
+        out.push(nodes[part.dataset.from], nodes[part.dataset.to]);
+      }
+      return out.filter(Boolean);
+    }
+    function unlight() {
+      svg.querySelectorAll(".rpa-hl").forEach(function (el) {
+        el.classList.remove("rpa-hl", "rpa-hl-self");
+      });
+      svg.classList.remove("rpa-highlighting");
+    }
+    function place(part, x, y) {
+      var c = canvas.getBoundingClientRect();
+      var r = part.getBoundingClientRect();
+      var anchorX = x === undefined ? r.left + r.width / 2 : x;
+      var below = x === undefined ? r.bottom : y + 18;
+      var above = x === undefined ? r.top : y - 10;
+      var w = tip.offsetWidth;
+      var h = tip.offsetHeight;
+      var left = Math.min(Math.max(anchorX - c.left - w / 2, 4), Math.max(4, c.width - w - 4));
+      var top = below - c.top + 6;
+      if (top + h > c.height - 4) top = above - c.top - h - 6;
+      tip.style.left = left + "px";
+      tip.style.top = Math.min(Math.max(top, 4), Math.max(4, c.height - h - 4)) + "px";
+    }
+    function show(part, x, y) {
+      clearTimeout(hideTimer);
+      if (part !== active) {
+        unlight();
+        lit(part).forEach(function (el) {
+          el.classList.add("rpa-hl");
+        });
+        part.classList.add("rpa-hl-self");
+        svg.classList.add("rpa-highlighting");
+        active = part;
+      }
+      tip.textContent = part.getAttribute("data-tip") || "";
+      tip.hidden = false;
+      place(part, x, y);
+    }
+    function hide() {
+      clearTimeout(hideTimer);
+      tip.hidden = true;
+      unlight();
+      active = null;
+      tapped = null;
+    }
+    function hideSoon() {
+      clearTimeout(hideTimer);
+      // Long enough to reach the tooltip with the pointer (it stays while hovered).
+      hideTimer = setTimeout(hide, 150);
+    }
+    function reveal(part) {
+      // A part reached by Tab while zoomed in is brought into view.
+      var r = part.getBoundingClientRect();
+      var c = svg.getBoundingClientRect();
+      if (r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom) return;
+      panBy(c.left + c.width / 2 - (r.left + r.width / 2), c.top + c.height / 2 - (r.top + r.height / 2));
+    }
+
+    svg.addEventListener("pointerover", function (e) {
+      if (e.pointerType === "touch" || (drag && drag.moved) || pinch) return;
+      var part = partOf(e.target);
+      if (part && part !== active) show(part, e.clientX, e.clientY);
+      else if (part) clearTimeout(hideTimer);
+    });
+    svg.addEventListener("pointerout", function (e) {
+      if (e.pointerType === "touch") return;
+      var part = partOf(e.target);
+      if (part && part === active && partOf(e.relatedTarget) !== part) hideSoon();
+    });
+    tip.addEventListener("pointerenter", function () {
+      clearTimeout(hideTimer);
+    });
+    tip.addEventListener("pointerleave", function (e) {
+      if (e.pointerType !== "touch") hideSoon();
+    });
+    svg.addEventListener("focusin", function (e) {
+      var part = partOf(e.target);
+      if (!part || part === tapped) return;
+      reveal(part);
+      show(part);
+    });
+    svg.addEventListener("focusout", function (e) {
+      if (!svg.contains(e.relatedTarget)) hide();
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && !tip.hidden) hide();
+    });
+    document.addEventListener("pointerdown", function (e) {
+      if (!tip.hidden && !figure.contains(e.target)) hide();
+    });
+    canvas.addEventListener(
+      "click",
+      function (e) {
+        if (swallowClick) {
+          // The press was a drag or a pinch, not a click on a part's link.
+          swallowClick = false;
+          e.preventDefault();
+          e.stopPropagation();
+          return;
+        }
+        if (tip.contains(e.target)) return;
+        var part = partOf(e.target);
+        var type = e.pointerType !== undefined ? e.pointerType : lastPointer;
+        if (type === "touch") {
+          // A first tap shows what the part is; a second tap on it follows its link.
+          if (!part) return hide();
+          if (part !== tapped) {
+            e.preventDefault();
+            show(part, e.clientX, e.clientY);
+            tapped = part;
+          }
+        } else if (part && part.dataset.from) {
+          show(part, e.clientX, e.clientY);
+        }
+      },
+      true,
+    );
+
+    bar.hidden = false;
+    apply();
+  }
+
+  function showListsOnPhones() {
+    // On a phone the list of parts replaces the picture (extra.css hides the picture).
+    document.querySelectorAll("details.rpa-diagram-text").forEach(function (d) {
+      if (PHONE.matches && !d.open) {
+        d.open = true;
+        d.dataset.openedForPhone = "1";
+      } else if (!PHONE.matches && d.dataset.openedForPhone) {
+        d.open = false;
+        delete d.dataset.openedForPhone;
+      }
+    });
   }
 
   /* ---------- configurator ---------- */
@@ -265,7 +616,9 @@
     document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (d) {
       d.setAttribute("aria-label", "Search");
     });
-    document.querySelectorAll(".rpa-diagram").forEach(setupZoom);
+    document.querySelectorAll(".rpa-diagram").forEach(setupViewer);
+    showListsOnPhones();
+    PHONE.addEventListener("change", showListsOnPhones);
     loadVisibleDiagrams();
     document.querySelectorAll(".tabbed-set input").forEach(function (input) {
       input.addEventListener("change", function () {
