@@ -177,7 +177,7 @@
       function (e) {
         var modified = e.ctrlKey || e.metaKey;
         if (!modified && zoom() <= 1.0001) {
-          if (e.deltaY < 0) showHint();
+          showHint();
           return;
         }
         var dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1);
@@ -255,8 +255,9 @@
         if (rest) grab(+rest, pointers[rest].x, pointers[rest].y, true);
       }
     }
-    canvas.addEventListener("pointerup", release);
-    canvas.addEventListener("pointercancel", release);
+    // On the window: a press that never became a drag is not captured and may end outside.
+    window.addEventListener("pointerup", release);
+    window.addEventListener("pointercancel", release);
     svg.addEventListener("dragstart", function (e) {
       e.preventDefault();
     });
