@@ -100,6 +100,7 @@ def _insert_before(parent: ET.Element, child: ET.Element, new: ET.Element) -> No
 def mark_parts(svg: str) -> str:
     """Tooltips, part ids and real links for the viewer (and for search engines).
 
+    A part is a node or a connection Graphviz gave a tooltip.
     - a node's group gets `data-node` and its tooltip as `<title>`; its link keeps
       the tooltip as `aria-label` (screen readers name SVG links by it most reliably);
     - a connection's group gets `data-from`/`data-to` and its tooltip as `<title>`;
@@ -122,9 +123,14 @@ def mark_parts(svg: str) -> str:
             continue
         name = title.text or ""
         tip = next((a.get(TITLE) for a in group.iter(_q("a")) if a.get(TITLE)), None)
+        if not tip or not classes & {"node", "edge"}:
+            # Not a part (the graph, a group, or a node without a tooltip such as a legend).
+            group.remove(title)
+            continue
+        title.text = tip
         if "node" in classes:
             group.set("data-node", name)
-        elif "edge" in classes:
+        else:
             ends = EDGE_NAME.match(name)
             if ends is None:
                 raise BuildError(f"expected Graphviz to name an edge tail->head, got {name!r}")
@@ -133,10 +139,6 @@ def mark_parts(svg: str) -> str:
             for path in group.iter(_q("path")):
                 hit = {"d": path.get("d", ""), "data-edge": group.get("id", ""), "fill": "none", "stroke": "transparent"}
                 hits.append(ET.Element(_q("path"), {"class": "rpa-hit", **hit, "stroke-width": HIT_WIDTH}))
-        if classes & {"node", "edge"} and tip:
-            title.text = tip
-        else:
-            group.remove(title)
     graph = next((g for g in root.iter(_q("g")) if "graph" in _classes(g)), None)
     if graph is not None and hits:
         # Under every part, so that a line's wide hit area never covers a node or a label.
