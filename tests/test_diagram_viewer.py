@@ -59,6 +59,22 @@ def edge(page, diagram: str, source: str, target: str):
     return svg_of(page, diagram).locator(f'[data-from="{source}"][data-to="{target}"]')
 
 
+def spot(page, diagram: str, comp_id: str) -> tuple[float, float]:
+    """Where the middle of a part's outline is on screen, from the browser's own geometry.
+
+    The outline, not the part's box: text extents change a little with the zoom.
+    """
+    point = node(page, diagram, comp_id).evaluate(
+        """g => {
+            const outline = g.querySelector("path, polygon");
+            const b = outline.getBBox();
+            const p = new DOMPoint(b.x + b.width / 2, b.y + b.height / 2).matrixTransform(outline.getScreenCTM());
+            return [p.x, p.y];
+        }"""
+    )
+    return point[0], point[1]
+
+
 def edge_point(page, diagram: str, source: str, target: str) -> tuple[float, float]:
     """A point on a connection's line with nothing drawn over it, in page coordinates."""
     point = svg_of(page, diagram).evaluate(
@@ -221,8 +237,9 @@ def test_wheel_zooms_around_the_pointer_and_lets_the_page_scroll_at_fit(page, si
     canvas = figure.locator(".rpa-diagram-canvas").bounding_box()
     middle = centre(canvas)
     # The part farthest from the middle: zooming around anything but the pointer moves it most.
-    far = max(INV.components, key=lambda c: math.dist(centre(node(page, CLOUD, c.id).bounding_box()), middle))
-    x, y = centre(node(page, CLOUD, far.id).bounding_box())
+    far = max(INV.components, key=lambda c: math.dist(spot(page, CLOUD, c.id), middle))
+    # Whole pixels: a mouse event's position is one.
+    x, y = (round(v) for v in spot(page, CLOUD, far.id))
     start = drawing(page, CLOUD)["width"]
     page.mouse.move(x, y)
     page.keyboard.down("Control")
@@ -230,12 +247,12 @@ def test_wheel_zooms_around_the_pointer_and_lets_the_page_scroll_at_fit(page, si
     page.keyboard.up("Control")
     width = wait_for_width_change(page, CLOUD, start, grow=True)
     assert width > start * 1.2
-    moved = math.dist(centre(node(page, CLOUD, far.id).bounding_box()), (x, y))
+    moved = math.dist(spot(page, CLOUD, far.id), (x, y))
     assert moved <= 2, f"the point under the pointer moved {moved:.1f} px"
     # Once zoomed in, the plain wheel zooms too, still around the pointer.
     page.mouse.wheel(0, -240)
     width = wait_for_width_change(page, CLOUD, width, grow=True)
-    assert math.dist(centre(node(page, CLOUD, far.id).bounding_box()), (x, y)) <= 2
+    assert math.dist(spot(page, CLOUD, far.id), (x, y)) <= 2
     # Zooming out stops at the fitted size ...
     for _ in range(20):
         page.mouse.wheel(0, 240)
@@ -255,7 +272,7 @@ def test_plus_and_minus_zoom_around_the_centre_within_limits(page, site_url):
     plus, minus = figure.locator(".rpa-zoom-in"), figure.locator(".rpa-zoom-out")
     mx, my = centre(figure.locator(".rpa-diagram-canvas").bounding_box())
     comp = INV.components[0]
-    x0, y0 = centre(node(page, CLOUD, comp.id).bounding_box())
+    x0, y0 = spot(page, CLOUD, comp.id)
     start = drawing(page, CLOUD)["width"]
     # At the fitted size there is nothing to zoom out to.
     assert minus.get_attribute("aria-disabled") == "true"
@@ -264,7 +281,7 @@ def test_plus_and_minus_zoom_around_the_centre_within_limits(page, site_url):
     plus.click()
     factor = wait_for_width_change(page, CLOUD, start, grow=True) / start
     assert factor > 1.2
-    x1, y1 = centre(node(page, CLOUD, comp.id).bounding_box())
+    x1, y1 = spot(page, CLOUD, comp.id)
     # Around the middle of the card: every point moves away from it by the same factor.
     assert abs((x1 - mx) - (x0 - mx) * factor) <= 2 and abs((y1 - my) - (y0 - my) * factor) <= 2
     minus.click()
@@ -289,15 +306,15 @@ def test_dragging_pans_and_does_not_follow_the_link(page, site_url):
         figure.locator(".rpa-zoom-in").click()
     canvas = figure.locator(".rpa-diagram-canvas").bounding_box()
     middle = centre(canvas)
-    comp = min(INV.components, key=lambda c: math.dist(centre(node(page, CLOUD, c.id).bounding_box()), middle))
-    x, y = centre(node(page, CLOUD, comp.id).bounding_box())
+    comp = min(INV.components, key=lambda c: math.dist(spot(page, CLOUD, c.id), middle))
+    x, y = (round(v) for v in spot(page, CLOUD, comp.id))
     url = page.url
     page.evaluate("window.__clicks = []; addEventListener('click', e => __clicks.push(e), true)")
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x - 120, y - 70, steps=8)
     page.mouse.up()
-    after = centre(node(page, CLOUD, comp.id).bounding_box())
+    after = spot(page, CLOUD, comp.id)
     assert math.dist(after, (x - 120, y - 70)) <= 2, after
     # A drag that starts on a part is not a click on its link.
     assert page.evaluate("__clicks.every(e => e.defaultPrevented)")
@@ -319,22 +336,22 @@ def test_pinch_zooms_around_the_fingers_and_one_finger_then_pans(browser, site_u
 
     canvas = figure_of(page, CLOUD).locator(".rpa-diagram-canvas").bounding_box()
     middle = centre(canvas)
-    comp = max(INV.components, key=lambda c: math.dist(centre(node(page, CLOUD, c.id).bounding_box()), middle))
-    x, y = centre(node(page, CLOUD, comp.id).bounding_box())
+    comp = max(INV.components, key=lambda c: math.dist(spot(page, CLOUD, c.id), middle))
+    x, y = (round(v) for v in spot(page, CLOUD, comp.id))
     start = drawing(page, CLOUD)["width"]
     touch("touchStart", [(x - 20, y), (x + 20, y)])
     for step in range(1, 7):
         touch("touchMove", [(x - 20 - 10 * step, y), (x + 20 + 10 * step, y)])
     touch("touchEnd", [])
     assert abs(drawing(page, CLOUD)["width"] / start - 160 / 40) < 0.05  # the fingers went from 40 to 160 px apart
-    assert math.dist(centre(node(page, CLOUD, comp.id).bounding_box()), (x, y)) <= 2
+    assert math.dist(spot(page, CLOUD, comp.id), (x, y)) <= 2
     # Zoomed in, one finger moves the picture (and not the page).
     scroll = page.evaluate("scrollY")
     touch("touchStart", [(x, y)])
     for step in range(1, 7):
         touch("touchMove", [(x - 10 * step, y - 5 * step)])
     touch("touchEnd", [])
-    after = centre(node(page, CLOUD, comp.id).bounding_box())
+    after = spot(page, CLOUD, comp.id)
     moved_page = page.evaluate("scrollY") - scroll
     context.close()
     assert math.dist(after, (x - 60, y - 30)) <= 2 and moved_page == 0
