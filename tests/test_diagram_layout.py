@@ -80,12 +80,13 @@ MEASURE = """(id) => {
         }
       }
     }
-    return {id: g.id, name: g.querySelector("title").textContent, points};
+    // The viewer moves each part's <title> into its tooltip: name parts by their data attributes.
+    return {id: g.id, name: g.dataset.from ? `${g.dataset.from}->${g.dataset.to}` : g.id, points};
   });
   const parts = [...svg.querySelectorAll("g.node")].map((g) => {
     const shapes = [...g.querySelectorAll("path, polygon")].map((s) => s.getBoundingClientRect());
     return {
-      name: g.querySelector("title").textContent,
+      name: g.dataset.node || g.id,
       box: {
         left: Math.min(...shapes.map((r) => r.left)),
         top: Math.min(...shapes.map((r) => r.top)),
