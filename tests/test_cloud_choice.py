@@ -108,6 +108,15 @@ def section_tabs(page, comp_id: str):
     return page.locator(f"h2#{comp_id}").locator("xpath=following::div[contains(concat(' ', @class, ' '), ' tabbed-set ')][1]")
 
 
+def context_that_chose(browser, site_url: str, cloud):
+    """A fresh browser context whose stored choice is `cloud`, made on the overview as a reader would."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    choose_on_overview(page, site_url, cloud)
+    page.close()
+    return context
+
+
 def load_and_record(context, inventory, url: str, ready: str | None = None) -> list[dict]:
     """Open `url` with Material's script held back until frames were painted without it, and
     return every frame: the cloud per tab set, and the configurator's files. Holding the script
@@ -200,11 +209,8 @@ def test_a_shared_url_restores_the_choice_without_a_flash_of_the_stored_one(brow
     finally:
         context.close()
     # The person who receives it once chose another cloud.
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = context_that_chose(browser, site_url, stale)
     try:
-        page = context.new_page()
-        choose_on_overview(page, site_url, stale)
-        page.close()
         frames = load_and_record(context, inventory, link)
         opened = context.pages[-1]
         assert query(opened.url).get("cloud") == [shared.id]
@@ -219,11 +225,8 @@ def test_a_shared_url_restores_the_choice_without_a_flash_of_the_stored_one(brow
 def test_the_configurator_never_shows_the_files_of_another_cloud(browser, site_url, inventory):
     shared = inventory.clouds[-1]
     stale = other_cloud(inventory, shared.id)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = context_that_chose(browser, site_url, stale)
     try:
-        page = context.new_page()
-        choose_on_overview(page, site_url, stale)
-        page.close()
         ready = f'.rpa-config-output[data-state="ready"][data-cloud="{shared.id}"]'
         frames = load_and_record(context, inventory, site_url + f"configurator.html?cloud={shared.id}", ready)
     finally:
