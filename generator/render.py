@@ -15,7 +15,7 @@ from .errors import BuildError
 from .graphviz import graphviz_version, render_dot
 from .images import mark_png, shrink_icon
 from .model import Inventory
-from .render_configurator import configurator_block, configurator_shards
+from .render_configurator import configurator_block, configurator_data, data_path
 from .render_pages import (
     cloud_list,
     cloud_nav,
@@ -109,8 +109,7 @@ def render_text(inv: Inventory) -> dict[str, str]:
         files[site.block_file("cloud-list.md", page)] = cloud_list(inv, base)
         files[site.block_file("cloud-tables.md", page)] = cloud_tables(inv, base)
     for cloud in inv.clouds:
-        for name, text in configurator_shards(inv, cloud.id).items():
-            files[f"configurator/{cloud.id}/{name}"] = text
+        files[data_path(cloud.id)] = configurator_data(inv, cloud.id)
         for name, text in selection_files(inv, default_selection(inv, cloud.id)).items():
             files[f"files/{cloud.id}/{name}"] = text
     return files

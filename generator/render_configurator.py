@@ -1,21 +1,20 @@
-"""The configurator: every combination, pre-rendered by the same renderers (inventory -> text).
+"""The configurator: a form, the default files, and per cloud the JSON the page assembles files from.
 
-Each selection is one small JSON file (a shard) with its files and the rows of its
-variable table, so a change of choice fetches one shard, whatever the number of
-combinations. The page carries an index from selection key to shard. Its
-JavaScript never builds text: it collects the `data-token` of each checked,
-enabled input, sorts and joins them into the selection key (the rule
-`selection_key` states), looks the shard up in the index and shows what Python
-rendered there.
+The files of every selection are cut into slots (slots.py): static text and regions
+whose text depends on one group of parts. The page fetches one JSON file per cloud
+(its size grows with the number of parts, not of combinations); its JavaScript never
+builds text: it collects the `data-token` of each checked, enabled input (the rule
+`assemble.selection_key` states), picks each region's text for the tokens of its
+group and concatenates what Python rendered.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from collections.abc import Iterator
 
-from . import marks, site
+from . import marks, site, slots
 from .assemble import Assembled, Selection, all_selections, assemble, default_selection, selection_key
 from .markdown import CODE_SPAN, NAME_CLASS, is_name
 from .model import Component, EnvVar, Inventory
@@ -42,13 +41,19 @@ def env_rows(env: list[EnvVar]) -> str:
     for var in env:
         value = "secret" if var.secret else f"e.g. {var.example}"
         rows.append(
-            f"<tr><td>{_code_html(var.name)}</td><td>{_text_html(var.description)}</td><td>{html.escape(value)}</td></tr>"
+            f"<tr><td>{_code_html(var.name)}</td><td>{_text_html(var.description)}</td><td>{html.escape(value)}</td></tr>\n"
         )
     return "".join(rows)
 
 
-def _entry(inv: Inventory, selection: Selection, parts: Assembled) -> dict[str, Any]:
-    return {"files": selection_files(inv, selection, parts), "env_rows": env_rows(kubernetes_variables(parts))}
+# The variable table's rows travel with the files, under a name no file has.
+ENV_ROWS = "env_rows"
+
+
+def selection_texts(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> slots.Texts:
+    """Everything the configurator shows for one selection: its files and the variable table's rows."""
+    parts = parts or assemble(inv, selection)
+    return {**selection_files(inv, selection, parts), ENV_ROWS: env_rows(kubernetes_variables(parts))}
 
 
 # The archive is named <prefix>-<cloud>.zip and holds the files under <prefix>-<cloud>/.
@@ -60,37 +65,31 @@ def file_id(name: str) -> str:
     return "rpa-config-" + name.split(".")[0]
 
 
-def shard_name(number: int) -> str:
-    return f"{number:04d}.json"
+def cloud_slots(inv: Inventory, cloud_id: str) -> slots.CloudSlots:
+    return slots.build(inv, cloud_id, lambda selection: selection_texts(inv, selection))
 
 
-def configurator_shards(inv: Inventory, cloud_id: str) -> dict[str, str]:
-    """Shard file name -> JSON text, one per selection of `cloud_id`, numbered in the order of all_selections."""
-    shards = {}
-    for number, selection in enumerate(all_selections(inv, cloud_id)):
-        doc = {
-            "_generated": marks.NOTICE,
-            "cloud": cloud_id,
-            "key": selection_key(selection, inv),
-            **_entry(inv, selection, assemble(inv, selection)),
-        }
-        shards[shard_name(number)] = json.dumps(doc, indent=None, sort_keys=True, ensure_ascii=False) + "\n"
-    return shards
+def configurator_data(inv: Inventory, cloud_id: str, cut: slots.CloudSlots | None = None) -> str:
+    """The JSON the page fetches for a cloud: every file of every selection, as slots."""
+    doc = {"_generated": marks.NOTICE, "cloud": cloud_id, **(cut or cloud_slots(inv, cloud_id)).to_json(inv)}
+    return json.dumps(doc, indent=None, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def configurator_index(inv: Inventory) -> dict[str, dict[str, str]]:
-    """Cloud id -> selection key -> shard file name."""
-    return {
-        cloud.id: {selection_key(s, inv): shard_name(n) for n, s in enumerate(all_selections(inv, cloud.id))}
-        for cloud in inv.clouds
-    }
+def offered_selections(inv: Inventory) -> Iterator[Selection]:
+    """Every selection the page's form allows, cloud by cloud."""
+    for cloud in inv.clouds:
+        yield from all_selections(inv, cloud.id)
+
+
+def data_path(cloud_id: str) -> str:
+    return f"configurator/{cloud_id}.json"
 
 
 def _output(filename: str, text: str, href: str) -> str:
     # Without JavaScript the download serves the same default file the cloud page offers.
     target = file_id(filename)
     return (
-        f'<div class="rpa-config-file" data-name="{filename}">'
+        f'<div class="rpa-config-file" data-name="{filename}"{"" if text else " hidden"}>'
         f'<div class="rpa-config-file-head"><strong>{filename}</strong> '
         f'<button type="button" class="md-button rpa-copy" data-target="{target}">Copy {filename}</button> '
         f'<a class="md-button rpa-download" data-target="{target}" download="{filename}" '
@@ -106,7 +105,11 @@ def configurator_block(inv: Inventory) -> str:
     first = inv.clouds[0].id
     selection = default_selection(inv, first)
     parts = assemble(inv, selection)
-    entry = _entry(inv, selection, parts)
+    entry = selection_texts(inv, selection, parts)
+    # A box for every file any selection of any cloud has; the page hides the ones a choice lacks.
+    file_names: list[str] = []
+    for cloud in inv.clouds:
+        file_names += [n for n in selection_files(inv, slots.base_selection(inv, cloud.id)) if n not in file_names]
     clouds = "".join(
         f'<label><input type="radio" name="cloud" value="{c.id}"{" checked" if c.id == first else ""}> '
         f"{html.escape(c.name)}</label>"
@@ -140,14 +143,11 @@ def configurator_block(inv: Inventory) -> str:
         if len(c.variants) > 1
     )
     outputs = "".join(
-        _output(name, text, site.base_of(site.CONFIGURATOR_PAGE) + site.file_path(first, name))
-        for name, text in entry["files"].items()
+        _output(name, entry.get(name, ""), site.base_of(site.CONFIGURATOR_PAGE) + site.file_path(first, name))
+        for name in file_names
     )
     return (
         marks.markdown()
-        + '<script type="application/json" class="rpa-config-index">'
-        + json.dumps(configurator_index(inv), sort_keys=True).replace("</", "<\\/")
-        + "</script>"
         + f'<form class="rpa-configurator" data-base="{site.GENERATED}/configurator/" aria-label="Deployment choices">'
         + f'<fieldset class="rpa-clouds"><legend>Cloud</legend>{clouds}</fieldset>'
         + f'<fieldset class="rpa-parts"><legend>Optional parts</legend>{optional}</fieldset>'
@@ -162,6 +162,6 @@ def configurator_block(inv: Inventory) -> str:
         + '<p class="rpa-config-env-title"><strong>Variables to export before running deploy.sh</strong></p>'
         # A plain table, so that Material styles it like every other and scrolls it in its own box.
         + '<div class="rpa-config-env"><table><thead><tr><th scope="col">Variable</th><th scope="col">Meaning</th>'
-        + f'<th scope="col">Value</th></tr></thead><tbody>{entry["env_rows"]}</tbody></table></div>'
+        + f'<th scope="col">Value</th></tr></thead><tbody>{entry[ENV_ROWS]}</tbody></table></div>'
         + "</div>\n"
     )

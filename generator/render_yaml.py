@@ -65,10 +65,10 @@ def where_text(inv: Inventory, var: EnvVar, kubernetes: bool) -> str:
 def env_lines(inv: Inventory, env: list[EnvVar], kubernetes: bool) -> list[str]:
     if not env:
         return ["Environment variables: none."]
-    width = max(len(v.name) for v in env)
+    # Not aligned in columns: a column's width would tie every line to every other part's names.
     out = ["Variables to export first:"]
     for var in env:
-        out.append(f"  {var.name.ljust(width)}  {' '.join(var.description.split())} ({where_text(inv, var, kubernetes)})")
+        out.append(f"  {var.name}  {' '.join(var.description.split())} ({where_text(inv, var, kubernetes)})")
     return out
 
 

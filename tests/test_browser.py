@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import zipfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from generator.render_configurator import file_id
 from generator.render_yaml import fragment_files, selection_files
 from generator.validate import load
 
+from .cases import EXHAUSTIVE_LIMIT, configurator_cases
 from .conftest import INVENTORY, REPO
 
 pytestmark = pytest.mark.browser
@@ -172,41 +172,9 @@ def _set_configurator(page, inventory, selection: Selection) -> None:
         page.locator(f'input[name="variant-{comp_id}"][value="{variant}"]').check()
 
 
-# Past this many combinations the browser checks a seeded sample plus every single change from
-# each cloud's default, instead of all of them (the generator's own tests cover every one).
-EXHAUSTIVE_LIMIT = 512
-SAMPLE = 48
-
-
-def configurator_cases(inventory) -> list[Selection]:
-    every = [s for cloud in inventory.clouds for s in all_selections(inventory, cloud.id)]
-    if len(every) <= EXHAUSTIVE_LIMIT:
-        return every
-    keys = {(s.cloud, selection_key(s, inventory)): s for s in every}
-    chosen: dict[tuple[str, str], Selection] = {}
-    for cloud in inventory.clouds:
-        base = default_selection(inventory, cloud.id)
-        for comp in inventory.components:
-            if comp.required:
-                continue
-            flipped = base.enabled ^ {comp.id, *(r for r in comp.requires if r not in base.enabled)}
-            for s in every:
-                if s.cloud == cloud.id and s.enabled == flipped:
-                    chosen.setdefault((s.cloud, selection_key(s, inventory)), s)
-                    break
-        for comp in inventory.components:
-            for variant in comp.variants[1:]:
-                on = base.enabled | {comp.id, *comp.requires}
-                s = Selection(cloud=cloud.id, enabled=frozenset(on), variants=((comp.id, variant.id),))
-                key = (cloud.id, selection_key(s, inventory))
-                chosen.setdefault(key, keys[key])
-    rest = sorted(set(keys) - set(chosen))
-    for key in random.Random(7).sample(rest, min(SAMPLE, len(rest))):
-        chosen[key] = keys[key]
-    return list(chosen.values())
-
-
 def test_configurator_output_equals_the_generator(page, site_url, inventory):
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/generated/configurator/" in r.url else None)
     page.goto(site_url + "configurator.html")
     checked = 0
     for selection in configurator_cases(inventory):
@@ -215,13 +183,18 @@ def test_configurator_output_equals_the_generator(page, site_url, inventory):
         out = page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{selection.cloud}"]')
         out.and_(page.locator(f'[data-key="{key}"]')).wait_for()
         parts = assemble(inventory, selection)
-        for name, text in selection_files(inventory, selection, parts).items():
+        files = selection_files(inventory, selection, parts)
+        for name, text in files.items():
             assert page.locator(f"#{file_id(name)}").text_content() == text, (key, name)
+        shown = page.locator(".rpa-config-file:not([hidden])").evaluate_all("boxes => boxes.map(b => b.dataset.name)")
+        assert shown == list(files), key
         names = page.locator(".rpa-config-env tbody td:first-child").all_text_contents()
         assert names == [v.name for v in kubernetes_variables(parts)]
         checked += 1
     total = sum(1 for c in inventory.clouds for _ in all_selections(inventory, c.id))
     assert checked == (total if total <= EXHAUSTIVE_LIMIT else len(configurator_cases(inventory)))
+    # One file per cloud, fetched once: a change of part is answered from it.
+    assert sorted(fetched) == sorted({u for u in fetched}) and len(fetched) <= len(inventory.clouds)
 
 
 def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Path):

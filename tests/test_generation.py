@@ -13,12 +13,13 @@ from typing import Any
 import jsonschema
 import yaml
 
-from generator import marks
-from generator.assemble import assemble, default_selection, override
+from generator import marks, slots
+from generator.assemble import all_selections, assemble, default_selection, override, selection_key
 from generator.cli import SCHEMA_PATH, schema_text
 from generator.diagram_spec import OVERVIEW, build_spec, diagram_ids
 from generator.render import render
 from generator.render_commands import run_command
+from generator.render_configurator import ENV_ROWS
 
 from .conftest import FIXTURES, REPO, starts_with_the_notice
 
@@ -214,16 +215,19 @@ def test_every_generated_file_is_marked_generated(rendered):
             assert marks.NOTICE.encode() in data[:600], path
 
 
-def test_every_file_offered_for_download_starts_with_the_notice(rendered):
+def test_every_file_offered_for_download_starts_with_the_notice(rendered, inventory):
     """A downloaded copy says on its top line that it is generated and from what (the browser test follows the links)."""
     offered = {p: d for p, d in rendered.items() if p.startswith(("files/", "diagrams/"))}
     for path, data in offered.items():
         assert starts_with_the_notice(path, data), path
-    shards = [json.loads(d) for p, d in rendered.items() if p.startswith("configurator/")]
-    for shard in shards:
-        for name, text in shard["files"].items():
-            assert starts_with_the_notice(name, text.encode()), (shard["key"], name)
-    assert {p.rsplit(".", 1)[-1] for p in offered} >= {"yml", "sh", "svg", "png"} and shards
+    data = {p: json.loads(d) for p, d in rendered.items() if p.startswith("configurator/")}
+    for path, doc in data.items():
+        for selection in all_selections(inventory, doc["cloud"]):
+            key = selection_key(selection, inventory)
+            for name, text in slots.texts_from_json(doc, key.split(",") if key else []).items():
+                if text and name != ENV_ROWS:
+                    assert starts_with_the_notice(name, text.encode()), (path, key, name)
+    assert {p.rsplit(".", 1)[-1] for p in offered} >= {"yml", "sh", "svg", "png"} and data
 
 
 def test_svgs_are_self_contained_and_every_node_links(inventory, text):

@@ -32,7 +32,7 @@ def test_the_goldens_cover_every_file_kind():
     inv = load(SMALL)
     for cloud in inv.clouds:
         kinds = ("endpoints.yml", "values.yml", "deploy.sh", "config.yml")
-        assert {f"files/{cloud.id}/{kind}" for kind in kinds} | {f"configurator/{cloud.id}/0000.json"} <= names
+        assert {f"files/{cloud.id}/{kind}" for kind in kinds} | {f"configurator/{cloud.id}.json"} <= names
         assert f"clouds/{cloud.id}.md" in names and f"dot/{cloud.id}.dot" in names
     assert "dot/overview.dot" in names and "clouds/SUMMARY.md" in names
     assert sum(n.startswith("blocks/") for n in names) >= 8

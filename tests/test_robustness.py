@@ -20,7 +20,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import drawing
+from generator import drawing, slots
+from generator.assemble import all_selections, selection_key
 from generator.build import build
 from generator.errors import BuildError, InventoryError
 from generator.graphviz import render_dot
@@ -238,8 +239,10 @@ def test_hostile_text_is_safe_and_intact_everywhere(site_copy: Path):
         endpoints = data["rasa"]["settings"]["endpoints"] if yml.name == "values.yml" else data
         assert endpoints[block]["note"] == HOSTILE_VALUE, yml
     for cloud in inv.clouds:
-        for shard in (gen / "configurator" / cloud.id).glob("*.json"):
-            files = json.loads(shard.read_text())["files"]
+        doc = json.loads((gen / "configurator" / f"{cloud.id}.json").read_text())
+        for selection in all_selections(inv, cloud.id):
+            key = selection_key(selection, inv)
+            files = slots.texts_from_json(doc, key.split(",") if key else [])
             assert yaml.safe_load(files["endpoints.yml"])[block]["note"] == HOSTILE_VALUE
             yaml.safe_load(files["values.yml"])
 
@@ -320,9 +323,10 @@ def test_a_new_cloud_and_a_new_component_are_one_inventory_edit(site_copy: Path,
     assert values["rasa"]["settings"]["endpoints"]
     components = (site / "components.html").read_text()
     assert f'id="{comp}"' in components and "New Cloud" in components
-    shards = [json.loads(p.read_text()) for p in (gen / "configurator" / cloud).glob("*.json")]
-    entry = next(doc for doc in shards if comp in doc["key"].split(","))
-    assert "new_block" in yaml.safe_load(entry["files"]["endpoints.yml"])
+    doc = json.loads((gen / "configurator" / f"{cloud}.json").read_text())
+    chosen = next(s for s in all_selections(inv, cloud) if comp in s.enabled)
+    files = slots.texts_from_json(doc, selection_key(chosen, inv).split(","))
+    assert "new_block" in yaml.safe_load(files["endpoints.yml"])
 
 
 # ---------- property test: random mutations never crash the loader ----------

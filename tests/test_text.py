@@ -24,10 +24,17 @@ def chunks(path: str, data: bytes) -> Iterator[str]:
     values of attributes that are read out or shown (titles, labels), comments of files."""
     text = data.decode("utf-8")
     if path.endswith(".json"):
+        # A cloud's configurator data: every static piece and every region's texts, file by file.
         doc = json.loads(text)
-        for name, body in doc.get("files", {}).items():
-            yield from chunks(name, body.encode())
-        text = doc.get("env_rows", "")
+        rows = []
+        for name, pieces in doc.get("files", {}).items():
+            bodies = [[p] if isinstance(p, str) else p["texts"] for p in pieces]
+            for body in (b for group in bodies for b in group):
+                if name == "env_rows":
+                    rows.append(body)
+                else:
+                    yield from chunks(name, body.encode())
+        text = "".join(rows)
     elif path.endswith((".yml", ".sh")):
         yield from (line.split("#", 1)[1] for line in text.splitlines() if "#" in line)
         return

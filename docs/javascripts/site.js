@@ -1,8 +1,8 @@
 /* Site behaviour: lazy diagrams, the diagram viewer, and the configurator.
  *
- * Nothing here builds text: the configurator only looks up and shows what the
- * Python generator rendered (docs/generated/configurator/<cloud>/<shard>.json, one
- * per selection, found through the index the page carries).
+ * Nothing here builds text: the configurator only looks up, concatenates and shows
+ * what the Python generator rendered (docs/generated/configurator/<cloud>.json, the
+ * files of every selection of that cloud cut into slots).
  */
 (function () {
   "use strict";
@@ -536,16 +536,39 @@
     return new Blob(parts.concat(central, [end.buffer]), { type: "application/zip" });
   }
 
+  /* The files of a choice from its cloud's slots (generator/slots.py): each piece is static
+     text, or a region whose text depends on one group of parts; the group's state is the
+     sorted, comma-joined tokens of its parts. Only lookups and concatenation happen here. */
+  function slotTexts(doc, tokens) {
+    var picks = doc.groups.map(function (group) {
+      var key = tokens
+        .filter(function (t) {
+          return group.parts.indexOf(t.split("=")[0]) >= 0;
+        })
+        .sort()
+        .join(",");
+      return group.states.indexOf(key);
+    });
+    var texts = {};
+    Object.keys(doc.files).forEach(function (name) {
+      texts[name] = doc.files[name]
+        .map(function (piece) {
+          return typeof piece === "string" ? piece : piece.texts[piece.pick[picks[piece.group]]];
+        })
+        .join("");
+    });
+    return texts;
+  }
+
   function setupConfigurator(form) {
     var output = form.nextElementSibling;
-    var index = JSON.parse(form.previousElementSibling.textContent);
     var cache = {};
     var latest = 0;
     function cloud() {
       return form.querySelector('input[name="cloud"]:checked').value;
     }
-    function shard(id, key) {
-      var url = new URL(form.dataset.base + id + "/" + index[id][key], document.baseURI).href;
+    function slots(id) {
+      var url = new URL(form.dataset.base + id + ".json", document.baseURI).href;
       if (!cache[url]) {
         cache[url] = fetch(url).then(function (r) {
           if (!r.ok) throw new Error("could not load " + url);
@@ -559,12 +582,15 @@
       var id = cloud();
       var request = ++latest;
       output.dataset.state = "loading";
-      return shard(id, key).then(function (doc) {
+      return slots(id).then(function (doc) {
         if (request !== latest) return; // a later choice was made meanwhile
+        var texts = slotTexts(doc, key ? key.split(",") : []);
         output.querySelectorAll(".rpa-config-file").forEach(function (box) {
-          showFile(box, doc.files[box.dataset.name]);
+          var text = texts[box.dataset.name] || "";
+          box.hidden = !text;
+          showFile(box, text);
         });
-        output.querySelector(".rpa-config-env tbody").innerHTML = doc.env_rows;
+        output.querySelector(".rpa-config-env tbody").innerHTML = texts.env_rows;
         output.dataset.key = key;
         output.dataset.cloud = id;
         output.dataset.state = "ready";
@@ -577,7 +603,7 @@
       button.addEventListener("click", function () {
         var folder = button.dataset.name + "-" + output.dataset.cloud;
         var files = [];
-        output.querySelectorAll(".rpa-config-file").forEach(function (box) {
+        output.querySelectorAll(".rpa-config-file:not([hidden])").forEach(function (box) {
           var name = box.dataset.name;
           files.push({
             name: folder + "/" + name,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from generator.assemble import selection_key
 from generator.validate import load
 
 from ..conftest import INVENTORY
@@ -99,7 +100,7 @@ def test_every_values_file_renders_into_pods_that_can_start(case: Case):
 
 
 def test_the_proof_covers_every_selection_the_site_offers():
-    from generator.render_configurator import configurator_index
+    from generator.render_configurator import offered_selections
 
-    offered = {(cloud, key) for cloud, keys in configurator_index(REAL).items() for key in keys}
+    offered = {(s.cloud, selection_key(s, REAL)) for s in offered_selections(REAL)}
     assert {(c.cloud, c.key) for c in CASES} == offered
