@@ -122,18 +122,21 @@ def layers(inv: Inventory, index: int, cloud: str, variant: str | None) -> list[
     return out
 
 
-# component_fragment's results for the inventory last asked about. Every selection of the
-# configurator asks again for the same few fragments; callers copy what they merge, never
-# change a fragment, and the inventory is immutable, so keeping them is safe.
-_fragments: tuple[Inventory | None, dict[tuple[int, str, str | None], Fragment]] = (None, {})
+# component_fragment's results for the few inventories last asked about (the configurator renders
+# the inventory and a copy with marks for the reader's names). Every selection asks again for the
+# same few fragments; callers copy what they merge, never change a fragment, and an inventory is
+# immutable, so keeping them is safe.
+_fragments: dict[int, tuple[Inventory, dict[tuple[int, str, str | None], Fragment]]] = {}
 
 
 def component_fragment(inv: Inventory, index: int, cloud: str, variant: str | None) -> Fragment:
     """One component's own configuration on one cloud, layers resolved."""
-    global _fragments
-    if _fragments[0] is not inv:
-        _fragments = (inv, {})
-    known = _fragments[1]
+    held = _fragments.get(id(inv))
+    if held is None or held[0] is not inv:
+        if len(_fragments) >= 4:
+            _fragments.clear()
+        held = _fragments[id(inv)] = (inv, {})
+    known = held[1]
     key = (index, cloud, variant)
     if key not in known:
         known[key] = _resolve_fragment(inv, index, cloud, variant)

@@ -93,7 +93,11 @@ def exported_on_workstation(var: EnvVar) -> bool:
 
 def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
     """Lay the merged parts (an assemble.Assembled) onto the rasa chart 2.x layout."""
-    values = copy.deepcopy(parts.values)
+    # Every resource is named after the release, whatever the release is called: the chart would
+    # otherwise add "-rasa" to a release whose name lacks it, and the action server URL, the
+    # service account the cloud's identity trusts and deploy.sh's commands name the release.
+    values: dict[str, Any] = {"fullnameOverride": inv.rasa.helm.release}
+    values.update(copy.deepcopy(parts.values))
     for var in parts.env:
         if var.chart_secret:
             name, key = var.chart_secret_fields or ("secretName", "secretKey")

@@ -49,7 +49,9 @@ class EnvVar(Strict):
     name: Annotated[str, Field(pattern=ENV_NAME)] = Field(
         description="Variable name, as Rasa reads it or as a ${NAME} placeholder uses it."
     )
-    description: Text = Field(description="What the variable holds, in one sentence.")
+    description: Text = Field(
+        description="What the variable holds, in one sentence; {release} and {namespace} stand for the reader's."
+    )
     secret: bool = Field(description="True for credentials: never given a value, always read from a Kubernetes Secret.")
     example: Text | None = Field(
         default=None,

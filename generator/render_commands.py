@@ -8,11 +8,13 @@ ConfigMap keys created here are the ones values.yml references.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 
 from . import kube
 from .assemble import Assembled, Selection, assemble
 from .marks import NOTICE
 from .model import EnvVar, Inventory
+from .values import describe
 
 APPLY = "--dry-run=client --output=yaml | kubectl apply --filename=-"
 CHECK_TRIES = 10
@@ -82,6 +84,40 @@ def _store_commands(inv: Inventory, variables: list[EnvVar]) -> list[str]:
         if items:
             out.append(_continued([f"kubectl {ns} create {kind} {name}", *items, APPLY]))
     return out
+
+
+def variables_script(inv: Inventory, selection: Selection, parts: Assembled, given: Mapping[str, str]) -> str:
+    """The settings deploy.sh reads, with the reader's values (`given`, by name) filled in.
+
+    Sourced, not run, so that the exports reach the shell that runs deploy.sh. Secrets are never
+    written down: each one not exported yet is asked for without echo.
+    """
+    variables = kubernetes_variables(parts)
+    settings = [v for v in variables if not v.secret]
+    secrets = [v for v in variables if v.secret]
+    lines = [
+        f"# {NOTICE}",
+        f"# The settings deploy.sh reads, for Rasa Pro {inv.rasa.version} on {inv.cloud(selection.cloud).title}.",
+        "# Fill in each empty value (deploy.sh stops at one before it changes anything), then, with bash:",
+        "#   source ./variables.sh && bash deploy.sh",
+        "",
+    ]
+    for var in settings:
+        # Quoted as it is: the configurator only admits values without quotes, backslashes or spaces.
+        lines += [f"# {describe(inv, var)}", f"export {var.name}='{given.get(var.name, '')}'"]
+    if secrets:
+        lines += [
+            "",
+            "# Secrets are asked for (not shown as you type) unless exported already; none is written to a file.",
+            f"for rpa_secret in {' '.join(v.name for v in secrets)}; do",
+            '  if [ -z "${!rpa_secret:-}" ]; then',
+            '    IFS= read -rsp "$rpa_secret: " "$rpa_secret" && echo >&2',
+            "  fi",
+            '  export "$rpa_secret"',
+            "done",
+            "unset rpa_secret",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def deploy_script(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> str:

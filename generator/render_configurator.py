@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from . import marks, site, slots
+from . import marks, site, slots, values
 from .assemble import Assembled, Selection, all_selections, assemble, default_selection, selection_key
+from .errors import BuildError
 from .markdown import CODE_SPAN, NAME_CLASS, is_name
 from .model import Component, EnvVar, Inventory
 from .render_commands import kubernetes_variables
@@ -35,13 +36,24 @@ def _text_html(text: str) -> str:
     )
 
 
-def env_rows(env: list[EnvVar]) -> str:
+def _value_cell(var: EnvVar) -> str:
+    if var.secret:
+        return "secret: variables.sh asks for it"
+    # The page puts what is typed here into variables.sh, in place of the variable's mark.
+    return (
+        f'<input type="text" class="rpa-value" data-field="{var.name}" pattern="{html.escape(values.VALUE_PATTERN)}" '
+        f'placeholder="e.g. {html.escape(var.example or "")}" aria-label="Your value of {var.name}" '
+        'autocomplete="off" spellcheck="false">'
+    )
+
+
+def env_rows(inv: Inventory, env: list[EnvVar]) -> str:
     """The variable table's body rows, as HTML."""
     rows = []
     for var in env:
-        value = "secret" if var.secret else f"e.g. {var.example}"
         rows.append(
-            f"<tr><td>{_code_html(var.name)}</td><td>{_text_html(var.description)}</td><td>{html.escape(value)}</td></tr>\n"
+            f"<tr><td>{_code_html(var.name)}</td><td>{_text_html(values.describe(inv, var))}</td>"
+            f"<td>{_value_cell(var)}</td></tr>\n"
         )
     return "".join(rows)
 
@@ -50,10 +62,23 @@ def env_rows(env: list[EnvVar]) -> str:
 ENV_ROWS = "env_rows"
 
 
-def selection_texts(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> slots.Texts:
+def selection_texts(
+    inv: Inventory, selection: Selection, parts: Assembled | None = None, given: Mapping[str, str] | None = None
+) -> slots.Texts:
     """Everything the configurator shows for one selection: its files and the variable table's rows."""
     parts = parts or assemble(inv, selection)
-    return {**selection_files(inv, selection, parts), ENV_ROWS: env_rows(kubernetes_variables(parts))}
+    return {**selection_files(inv, selection, parts, given), ENV_ROWS: env_rows(inv, kubernetes_variables(parts))}
+
+
+def value_marks(inv: Inventory) -> dict[str, str]:
+    """Variable name -> its mark, for every variable of the inventory."""
+    names = {
+        v.name
+        for c in inv.components
+        for frag in [c.config, *(v.config for v in c.variants), *(o.config for o in c.offerings.values())]
+        for v in frag.env
+    }
+    return {name: values.value_mark(name) for name in sorted(names)}
 
 
 # The archive is named <prefix>-<cloud>.zip and holds the files under <prefix>-<cloud>/.
@@ -66,12 +91,26 @@ def file_id(name: str) -> str:
 
 
 def cloud_slots(inv: Inventory, cloud_id: str) -> slots.CloudSlots:
-    return slots.build(inv, cloud_id, lambda selection: selection_texts(inv, selection))
+    """Every selection's texts with marks where the reader's values go (see values.py)."""
+    with_marks, given = values.marked(inv), value_marks(inv)
+    cut = slots.build(with_marks, cloud_id, lambda selection: selection_texts(with_marks, selection, given=given))
+    # The marks must stand exactly where the names go: filled with the inventory's own names,
+    # the default selection reads as the plain rendering does.
+    default = default_selection(inv, cloud_id)
+    filled = {n: values.fill(t, inv, {}) for n, t in cut.texts(with_marks, default).items() if t}
+    if filled != selection_texts(inv, default):
+        raise BuildError(f"the configurator's marks for the reader's values do not fit the {cloud_id} files")
+    return cut
 
 
-def configurator_data(inv: Inventory, cloud_id: str, cut: slots.CloudSlots | None = None) -> str:
-    """The JSON the page fetches for a cloud: every file of every selection, as slots."""
-    doc = {"_generated": marks.NOTICE, "cloud": cloud_id, **(cut or cloud_slots(inv, cloud_id)).to_json(inv)}
+def configurator_data(inv: Inventory, cloud_id: str) -> str:
+    """The JSON the page fetches for a cloud: every file of every selection as slots, with marks."""
+    doc = {
+        "_generated": marks.NOTICE,
+        "cloud": cloud_id,
+        "marks": {mark: name for name, mark in value_marks(inv).items()},
+        **cloud_slots(inv, cloud_id).to_json(values.marked(inv)),
+    }
     return json.dumps(doc, indent=None, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -142,16 +181,33 @@ def configurator_block(inv: Inventory) -> str:
         for c in inv.components
         if len(c.variants) > 1
     )
+
+    def name_field(field: str, label: str, default: str) -> str:
+        return (
+            f'<label>{label} <input type="text" class="rpa-value" data-field="{field}" data-default="{default}" '
+            f'pattern="{html.escape(values.NAME_PATTERN)}" maxlength="53" placeholder="{default}" '
+            'autocomplete="off" spellcheck="false"></label>'
+        )
+
+    names_set = (
+        '<fieldset class="rpa-names"><legend>Your names</legend>'
+        + name_field(values.RELEASE, "Helm release", inv.rasa.helm.release)
+        + name_field(values.NAMESPACE, "Namespace", inv.rasa.namespace)
+        + "</fieldset>"
+    )
+    form_marks = {values.RELEASE_MARK: values.RELEASE, values.NAMESPACE_MARK: values.NAMESPACE}
     outputs = "".join(
         _output(name, entry.get(name, ""), site.base_of(site.CONFIGURATOR_PAGE) + site.file_path(first, name))
         for name in file_names
     )
     return (
         marks.markdown()
-        + f'<form class="rpa-configurator" data-base="{site.GENERATED}/configurator/" aria-label="Deployment choices">'
+        + f'<form class="rpa-configurator" data-base="{site.GENERATED}/configurator/" '
+        + f"data-marks='{html.escape(json.dumps(form_marks, sort_keys=True))}' aria-label=\"Deployment choices\">"
         + f'<fieldset class="rpa-clouds"><legend>Cloud</legend>{clouds}</fieldset>'
         + f'<fieldset class="rpa-parts"><legend>Optional parts</legend>{optional}</fieldset>'
         + variant_sets
+        + names_set
         + "</form>"
         + f'<div class="rpa-config-output" aria-live="polite" data-cloud="{first}" '
         + f'data-key="{html.escape(selection_key(selection, inv))}">'
@@ -159,7 +215,8 @@ def configurator_block(inv: Inventory) -> str:
         + f'<button type="button" class="md-button md-button--primary rpa-zip" data-name="{ARCHIVE_PREFIX}">'
         + "Download all files (.zip)</button></p>"
         + outputs
-        + '<p class="rpa-config-env-title"><strong>Variables to export before running deploy.sh</strong></p>'
+        + '<p class="rpa-config-env-title"><strong>The settings deploy.sh reads</strong>: '
+        + "type yours to fill them into variables.sh (they stay in this page; secrets are asked for when it runs)</p>"
         # A plain table, so that Material styles it like every other and scrolls it in its own box.
         + '<div class="rpa-config-env"><table><thead><tr><th scope="col">Variable</th><th scope="col">Meaning</th>'
         + f'<th scope="col">Value</th></tr></thead><tbody>{entry[ENV_ROWS]}</tbody></table></div>'

@@ -18,6 +18,7 @@ from .model import Component, EnvVar, Inventory, Variant
 from .prose import needed_when
 from .render_commands import kubernetes_variables, train_command, workstation_commands
 from .render_yaml import fragment_files, selection_files
+from .values import describe
 
 MD_MARK = marks.markdown()
 
@@ -231,7 +232,7 @@ def env_table(inv: Inventory, env: list[EnvVar]) -> str:
             on_kube = f"{'Secret' if where.kind == 'secret' else 'ConfigMap'} `{where.store}`, {key}"
         if var.chart_secret:
             on_kube += " (the chart reads it)"
-        rows.append([name_code(var.name), inline(var.description), example, on_kube])
+        rows.append([name_code(var.name), inline(describe(inv, var)), example, on_kube])
     return table(["Variable", "Meaning", "Example", "On Kubernetes"], rows)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -12,6 +13,7 @@ from .assemble import Assembled, Selection, assemble, component_fragment
 from .marks import NOTICE
 from .model import EnvVar, Fragment, Inventory
 from .render_commands import kubernetes_variables, run_command, workstation_variables
+from .values import describe
 
 # Every character YAML treats as a line break.
 LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
@@ -68,7 +70,7 @@ def env_lines(inv: Inventory, env: list[EnvVar], kubernetes: bool) -> list[str]:
     # Not aligned in columns: a column's width would tie every line to every other part's names.
     out = ["Variables to export first:"]
     for var in env:
-        out.append(f"  {var.name}  {' '.join(var.description.split())} ({where_text(inv, var, kubernetes)})")
+        out.append(f"  {var.name}  {describe(inv, var)} ({where_text(inv, var, kubernetes)})")
     return out
 
 
@@ -109,6 +111,7 @@ def fragment_files(inv: Inventory, index: int, cloud: str, variant: str | None, 
     frag = frag or component_fragment(inv, index, cloud, variant)
     parts = Assembled(endpoints=frag.endpoints, values=frag.values, args=frag.args, env=frag.env)
     values = kube.helm_values(inv, parts)
+    values.pop("fullnameOverride")  # every values.yml sets it; it is not this part's
     head = _comment_block([f"{comp.name} on {inv.cloud(cloud).name}. {NOTICE}"])
     endpoints = head + (dump(frag.endpoints) if frag.endpoints else "# Nothing in endpoints.yml for this part.\n")
     if frag.replaces:
@@ -144,14 +147,20 @@ def credentials_file(inv: Inventory, selection: Selection, parts: Assembled | No
     return yaml_file(head, parts.credentials)
 
 
-def selection_files(inv: Inventory, selection: Selection, parts: Assembled | None = None) -> dict[str, str]:
-    """The files the site offers for one selection, by file name, in the order they are shown."""
-    from .render_commands import deploy_script
+def selection_files(
+    inv: Inventory, selection: Selection, parts: Assembled | None = None, given: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The files the site offers for one selection, by file name, in the order they are shown.
+
+    `given` holds the reader's settings by variable name (variables.sh fills them in).
+    """
+    from .render_commands import deploy_script, variables_script
 
     parts = parts or assemble(inv, selection)
     files = {
         "endpoints.yml": endpoints_file(inv, selection, parts),
         "values.yml": values_file(inv, selection, parts),
+        "variables.sh": variables_script(inv, selection, parts, given or {}),
         "deploy.sh": deploy_script(inv, selection, parts),
     }
     if parts.credentials:

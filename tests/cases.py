@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from typing import Any
 
+from generator import slots, values
 from generator.assemble import Selection, all_selections, default_selection, selection_key
 from generator.model import Inventory
 
@@ -41,3 +44,13 @@ def configurator_cases(inventory: Inventory) -> list[Selection]:
     for key in random.Random(7).sample(rest, min(SAMPLE, len(rest))):
         chosen[key] = keys[key]
     return list(chosen.values())
+
+
+def page_texts(
+    inv: Inventory, doc: dict[str, Any], selection: Selection, given: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """What the configurator shows for a selection: its cloud's data looked up as the page does,
+    the marks filled with `given` (by field) as the page does, files that are empty left out."""
+    key = selection_key(selection, inv)
+    texts = slots.texts_from_json(doc, key.split(",") if key else [])
+    return {name: values.fill(text, inv, given or {}) for name, text in texts.items() if text}

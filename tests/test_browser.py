@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from generator import values
 from generator.assemble import Selection, all_selections, assemble, default_selection, selection_key
 from generator.render_commands import kubernetes_variables
 from generator.render_configurator import file_id
@@ -195,6 +196,36 @@ def test_configurator_output_equals_the_generator(page, site_url, inventory):
     assert checked == (total if total <= EXHAUSTIVE_LIMIT else len(configurator_cases(inventory)))
     # One file per cloud, fetched once: a change of part is answered from it.
     assert sorted(fetched) == sorted({u for u in fetched}) and len(fetched) <= len(inventory.clouds)
+
+
+def test_configurator_fills_in_the_readers_values(page, site_url, inventory):
+    """Typed names and settings reach the files exactly as the generator writes them for those
+    values; a value the field refuses reaches no file."""
+    page.goto(site_url + "configurator.html")
+    cases = configurator_cases(inventory)
+    chosen = [cases[0], cases[len(cases) // 2], cases[-1]]
+    for selection in chosen:
+        _set_configurator(page, inventory, selection)
+        key = selection_key(selection, inventory)
+        page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{selection.cloud}"][data-key="{key}"]').wait_for()
+        page.locator('input[data-field="release"]').fill("support-bot")
+        page.locator('input[data-field="namespace"]').fill("assistants")
+        given = {values.RELEASE: "support-bot", values.NAMESPACE: "assistants"}
+        for field in page.locator(".rpa-config-env input[data-field]").all():
+            name = field.get_attribute("data-field") or ""
+            field.fill(f"value-of-{name.lower()}")
+            given[name] = f"value-of-{name.lower()}"
+        expected = selection_files(values.named(inventory, "support-bot", "assistants"), selection, given=given)
+        for name, text in expected.items():
+            assert page.locator(f"#{file_id(name)}").text_content() == text, (key, name)
+    # A quote would end the shell's quoting in variables.sh: the field refuses it, the file keeps ''.
+    field = page.locator(".rpa-config-env input[data-field]").first
+    name = field.get_attribute("data-field")
+    field.fill("it's")
+    assert field.evaluate("f => f.matches(':invalid')")
+    assert f"export {name}=''" in (page.locator("#rpa-config-variables").text_content() or "")
+    page.locator('input[data-field="namespace"]').fill("no")  # YAML would read it as false
+    assert "--namespace=no" not in (page.locator("#rpa-config-deploy").text_content() or "")
 
 
 def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Path):

@@ -20,8 +20,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import drawing, slots
-from generator.assemble import all_selections, selection_key
+from generator import drawing
+from generator.assemble import all_selections
 from generator.build import build
 from generator.errors import BuildError, InventoryError
 from generator.graphviz import render_dot
@@ -29,6 +29,7 @@ from generator.render import render_all
 from generator.source import parse_text
 from generator.validate import load, semantic, structural
 
+from .cases import page_texts
 from .conftest import BUILDERS, CORPUS, INVENTORY, REPO, SMALL, build_site
 from .test_site import nav_targets, run_mkdocs
 from .test_validation import BAD
@@ -241,8 +242,7 @@ def test_hostile_text_is_safe_and_intact_everywhere(site_copy: Path):
     for cloud in inv.clouds:
         doc = json.loads((gen / "configurator" / f"{cloud.id}.json").read_text())
         for selection in all_selections(inv, cloud.id):
-            key = selection_key(selection, inv)
-            files = slots.texts_from_json(doc, key.split(",") if key else [])
+            files = page_texts(inv, doc, selection)
             assert yaml.safe_load(files["endpoints.yml"])[block]["note"] == HOSTILE_VALUE
             yaml.safe_load(files["values.yml"])
 
@@ -325,7 +325,7 @@ def test_a_new_cloud_and_a_new_component_are_one_inventory_edit(site_copy: Path,
     assert f'id="{comp}"' in components and "New Cloud" in components
     doc = json.loads((gen / "configurator" / f"{cloud}.json").read_text())
     chosen = next(s for s in all_selections(inv, cloud) if comp in s.enabled)
-    files = slots.texts_from_json(doc, selection_key(chosen, inv).split(","))
+    files = page_texts(inv, doc, chosen)
     assert "new_block" in yaml.safe_load(files["endpoints.yml"])
 
 

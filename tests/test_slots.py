@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 import pytest
 
-from generator import slots
+from generator import slots, values
 from generator.assemble import Selection, all_selections, selection_key
 from generator.model import Inventory
-from generator.render_configurator import configurator_data, selection_texts
+from generator.render_configurator import configurator_data, selection_texts, value_marks
 from generator.validate import load
 
+from .cases import configurator_cases, page_texts
 from .conftest import INVENTORY, SMALL
 
 INVENTORIES = {"real": INVENTORY, "small": SMALL}
@@ -27,19 +28,39 @@ def inv(request: pytest.FixtureRequest) -> Inventory:
     return load(INVENTORIES[request.param])
 
 
-def page_texts(doc: dict, selection: Selection, inv: Inventory) -> dict[str, str]:
-    key = selection_key(selection, inv)
-    return {n: t for n, t in slots.texts_from_json(doc, key.split(",") if key else []).items() if t}
-
-
 def test_every_selection_assembles_to_the_renderers_files(inv: Inventory):
     for cloud in inv.clouds:
         doc = json.loads(configurator_data(inv, cloud.id))
         checked = 0
         for selection in all_selections(inv, cloud.id):
-            assert page_texts(doc, selection, inv) == selection_texts(inv, selection), selection_key(selection, inv)
+            assert page_texts(inv, doc, selection) == selection_texts(inv, selection), selection_key(selection, inv)
             checked += 1
         assert checked > 1
+
+
+def test_the_readers_values_fill_in_what_the_renderers_write_for_them(inv: Inventory):
+    """With a release, a namespace and every setting given, the page's files are the renderers'
+    files for an inventory with that release and namespace and for those settings."""
+    given = {values.RELEASE: "support-bot", values.NAMESPACE: "assistants"}
+    given |= {name: f"value-of-{name.lower()}" for name in value_marks(inv)}
+    own = values.named(inv, "support-bot", "assistants")
+    docs = {c.id: json.loads(configurator_data(inv, c.id)) for c in inv.clouds}
+    for selection in configurator_cases(inv):
+        expected = selection_texts(own, selection, given=given)
+        assert page_texts(inv, docs[selection.cloud], selection, given) == expected, selection_key(selection, inv)
+        assert "support-bot" in expected["deploy.sh"] and "--namespace=assistants" in expected["deploy.sh"]
+        assert "value-of-" in expected["variables.sh"]
+
+
+def test_a_value_the_fields_refuse_is_one_that_would_change_a_file_beyond_itself():
+    for name in ("rasa", "support-bot", "a", "x1"):
+        assert values.valid_name(name), name
+    for name in ("", "1abc", "no", "yes", "null", "Upper", "a_b", "bot-", "a" * 54, "rasa\n"):
+        assert not values.valid_name(name), name
+    for value in ("my-bucket", "https://host:8443/path?x=1", "arn:aws:iam::1:role/r", ""):
+        assert values.valid_value(value), value
+    for value in ("it's", "a b", "back\\slash", "line\nbreak"):
+        assert not values.valid_value(value), value
 
 
 def test_the_data_grows_with_the_parts_not_the_combinations(inv: Inventory):

@@ -562,8 +562,11 @@
 
   function setupConfigurator(form) {
     var output = form.nextElementSibling;
+    var formMarks = JSON.parse(form.dataset.marks);
     var cache = {};
     var latest = 0;
+    var current = null; // the current choice's texts, with marks where the reader's values go
+    var given = {}; // the reader's values, by field (a release, a namespace, a variable's name)
     function cloud() {
       return form.querySelector('input[name="cloud"]:checked').value;
     }
@@ -577,6 +580,34 @@
       }
       return cache[url];
     }
+    function valueOf(field) {
+      var own = form.querySelector('input[data-field="' + field + '"]');
+      return given[field] || (own ? own.dataset.default : "") || "";
+    }
+    // Marks (generator/values.py) become the reader's values: text replaced, nothing built.
+    function fill(text) {
+      Object.keys(current.marks).forEach(function (mark) {
+        text = text.split(mark).join(valueOf(current.marks[mark]));
+      });
+      return text;
+    }
+    function show(rows) {
+      output.querySelectorAll(".rpa-config-file").forEach(function (box) {
+        var text = fill(current.texts[box.dataset.name] || "");
+        box.hidden = !text;
+        showFile(box, text);
+      });
+      if (!rows) return;
+      var body = output.querySelector(".rpa-config-env tbody");
+      body.innerHTML = fill(current.texts.env_rows);
+      body.querySelectorAll("input[data-field]").forEach(function (input) {
+        input.value = given[input.dataset.field] || "";
+      });
+    }
+    function remember(input) {
+      // Only a value the field's pattern admits goes into the files (the rule is Python's).
+      given[input.dataset.field] = input.value && input.checkValidity() ? input.value : "";
+    }
     function update() {
       var key = selectionKey(form);
       var id = cloud();
@@ -584,21 +615,33 @@
       output.dataset.state = "loading";
       return slots(id).then(function (doc) {
         if (request !== latest) return; // a later choice was made meanwhile
-        var texts = slotTexts(doc, key ? key.split(",") : []);
-        output.querySelectorAll(".rpa-config-file").forEach(function (box) {
-          var text = texts[box.dataset.name] || "";
-          box.hidden = !text;
-          showFile(box, text);
-        });
-        output.querySelector(".rpa-config-env tbody").innerHTML = texts.env_rows;
+        current = {
+          texts: slotTexts(doc, key ? key.split(",") : []),
+          marks: Object.assign({}, formMarks, doc.marks),
+        };
+        show(true);
         output.dataset.key = key;
         output.dataset.cloud = id;
         output.dataset.state = "ready";
       });
     }
+    form.querySelectorAll("input[data-field]").forEach(function (input) {
+      input.addEventListener("input", function () {
+        remember(input);
+        if (current) show(true); // the names are in the table's descriptions too
+      });
+    });
+    output.addEventListener("input", function (event) {
+      var input = event.target;
+      if (!input.matches || !input.matches("input[data-field]")) return;
+      remember(input);
+      if (current) show(false); // rebuilding the table would take the focus from the field
+    });
     // The cloud radio starts on the reader's choice and reports changes to it: both are done by
     // the cloud-choice script (overrides/partials/cloud-choice.html), which runs first.
-    form.addEventListener("change", update);
+    form.addEventListener("change", function (event) {
+      if (!event.target.matches("input[data-field]")) update();
+    });
     output.querySelectorAll(".rpa-zip").forEach(function (button) {
       button.addEventListener("click", function () {
         var folder = button.dataset.name + "-" + output.dataset.cloud;

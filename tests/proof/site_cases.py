@@ -28,13 +28,13 @@ class Case:
         return f"{self.cloud}:{self.key or 'required-only'}"
 
 
+def case_of(inv: Inventory, selection: Selection) -> Case:
+    parts = assemble(inv, selection)
+    return Case(selection.cloud, selection_key(selection, inv), selection, parts, selection_files(inv, selection, parts))
+
+
 def cases(inv: Inventory) -> list[Case]:
-    out = []
-    for cloud in inv.clouds:
-        for selection in all_selections(inv, cloud.id):
-            parts = assemble(inv, selection)
-            out.append(Case(cloud.id, selection_key(selection, inv), selection, parts, selection_files(inv, selection, parts)))
-    return out
+    return [case_of(inv, selection) for cloud in inv.clouds for selection in all_selections(inv, cloud.id)]
 
 
 def variables(parts: Assembled, kubernetes: bool) -> list[dict[str, Any]]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.assemble import selection_key
+from generator import slots, values
+from generator.assemble import Selection, default_selection, selection_key
 from generator.validate import load
 
 from ..conftest import INVENTORY
@@ -32,7 +33,7 @@ from .chart import (
     render_chart,
     validate_manifests,
 )
-from .site_cases import Case, cases, install_facts, variables
+from .site_cases import Case, case_of, cases, install_facts, variables
 
 # Every selection through the real chart takes tens of seconds: part of the proof (`make verify`, `make test`).
 pytestmark = pytest.mark.proof
@@ -96,6 +97,29 @@ def ingress_problems(manifests: list, exported: dict[str, str], release: str) ->
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_every_values_file_renders_into_pods_that_can_start(case: Case):
+    assert chart_problems(case, REAL.rasa.version) == []
+
+
+# The configurator fills in the reader's release and namespace: the files still fit the chart.
+OWN = values.named(REAL, "support-bot", "assistants")
+OWN_SELECTIONS = [
+    *(default_selection(OWN, c.id) for c in OWN.clouds),
+    *(slots.base_selection(OWN, c.id) for c in OWN.clouds),
+    # Each other variant (the action server's URL names the release) on the first cloud.
+    *(
+        Selection(OWN.clouds[0].id, default_selection(OWN, OWN.clouds[0].id).enabled | {comp.id}, ((comp.id, v.id),))
+        for comp in OWN.components
+        for v in comp.variants[1:]
+    ),
+]
+OWN_CASES = [case_of(OWN, s) for s in OWN_SELECTIONS]
+
+
+@pytest.mark.parametrize("case", OWN_CASES, ids=[c.name for c in OWN_CASES])
+def test_your_own_release_and_namespace_render_into_pods_that_can_start(case: Case):
+    exported = {v["name"]: "x" for v in variables(case.parts, kubernetes=True)}
+    release, namespace, _ = install_facts(case.files["deploy.sh"], exported)
+    assert (release, namespace) == ("support-bot", "assistants")
     assert chart_problems(case, REAL.rasa.version) == []
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +58,63 @@ def test_workstation_commands_parse_and_use_only_listed_variables(case: Case):
     assert used_variables(commands) <= listed
     placeholders = set(re.findall(r"\$\{([A-Za-z0-9_]+)\}", case.files["endpoints.yml"].split("\n\n", 1)[1]))
     assert placeholders <= listed  # every ${VAR} in endpoints.yml is in its own list
+
+
+def fill_settings(script: str, settings: dict[str, str]) -> str:
+    """The reader's edit: each empty value filled in."""
+    return re.sub(r"^export ([A-Z0-9_]+)=''$", lambda m: f"export {m[1]}='{settings[m[1]]}'", script, flags=re.M)
+
+
+def deploy_checks(deploy: str) -> str:
+    """deploy.sh's first lines: each variable it needs is checked before anything changes."""
+    return "\n".join(line for line in deploy.splitlines() if line.startswith(': "${'))
+
+
+def source_then(script: str, settings: dict[str, str], secrets: dict[str, str], then: str) -> subprocess.CompletedProcess[str]:
+    """Source variables.sh as the reader does (settings filled in, each secret typed when asked),
+    then run `then` in the same shell; nothing of the test's own environment leaks in."""
+    asked = re.findall(r"^for rpa_secret in (.*); do$", script, re.M)
+    order = asked[0].split() if asked else []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "variables.sh"
+        path.write_text(fill_settings(script, settings))
+        return subprocess.run(
+            ["bash", "-c", f"source {shlex.quote(str(path))}\n{then}"],
+            input="".join(f"{secrets[name]}\n" for name in order),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={"PATH": os.environ["PATH"]},
+        )
+
+
+# Each distinct variables.sh once (many selections share one).
+VARIABLE_SCRIPTS = {c.files["variables.sh"]: c for c in CASES}
+
+
+@pytest.mark.parametrize("case", list(VARIABLE_SCRIPTS.values()), ids=[c.name for c in VARIABLE_SCRIPTS.values()])
+def test_variables_script_exports_what_deploy_sh_checks(case: Case):
+    """Sourced with the settings filled in and the secrets typed, the shell holds every variable
+    deploy.sh checks, with exactly those values, and deploy.sh's checks pass."""
+    script = case.files["variables.sh"]
+    assert bash_syntax_errors(script) == ""
+    listed = variables(case.parts, kubernetes=True)
+    settings = {v["name"]: f"setting-{v['name'].lower()}" for v in listed if not v["secret"]}
+    secrets = {v["name"]: f"secret {v['name'].lower()} with spaces" for v in listed if v["secret"]}
+    proc = source_then(script, settings, secrets, deploy_checks(case.files["deploy.sh"]) + "\nenv -0")
+    assert proc.returncode == 0, proc.stderr
+    env = dict(item.split("=", 1) for item in proc.stdout.split("\0") if "=" in item)
+    assert {name: env.get(name) for name in {**settings, **secrets}} == {**settings, **secrets}
+
+
+def test_an_empty_setting_stops_deploy_sh_before_anything_changes():
+    case = next(iter(VARIABLE_SCRIPTS.values()))
+    listed = variables(case.parts, kubernetes=True)
+    first = next(v["name"] for v in listed if not v["secret"])
+    settings = {v["name"]: "set" for v in listed if not v["secret"]} | {first: ""}
+    secrets = {v["name"]: "s" for v in listed if v["secret"]}
+    proc = source_then(case.files["variables.sh"], settings, secrets, deploy_checks(case.files["deploy.sh"]))
+    assert proc.returncode != 0 and f"export {first} first" in proc.stderr
 
 
 def test_every_bash_block_on_the_site_parses():
