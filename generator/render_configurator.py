@@ -211,6 +211,8 @@ def configurator_block(inv: Inventory) -> str:
         + "</form>"
         + f'<div class="rpa-config-output" aria-live="polite" data-cloud="{first}" '
         + f'data-key="{html.escape(selection_key(selection, inv))}">'
+        + '<details class="rpa-config-diff" open hidden><summary>What your last change did</summary>'
+        + '<div class="rpa-config-diff-list" data-search-exclude></div></details>'
         + '<p class="rpa-config-archive">'
         + f'<button type="button" class="md-button md-button--primary rpa-zip" data-name="{ARCHIVE_PREFIX}">'
         + "Download all files (.zip)</button></p>"

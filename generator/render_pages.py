@@ -304,15 +304,21 @@ def components_block(inv: Inventory) -> str:
 
 
 def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
-    selection = default_selection(inv, cloud_id)
-    out = []
-    for name, text in selection_files(inv, selection).items():
-        lang = "bash" if name.endswith(".sh") else "yaml"
-        out.append(
-            f'[:material-download: Download {name}]({base}{site.file_path(cloud_id, name)}){{ .md-button download="{name}" }}\n\n'
-            + code_block(text, lang=lang, title=name, searchable=False)
-        )
-    return "\n".join(out)
+    """Where a cloud's files are: the configurator (whole files, any choice, your values), and the
+    default files as plain downloads."""
+    names = list(selection_files(inv, default_selection(inv, cloud_id)))
+    downloads = " ".join(
+        f'[:material-download: {name}]({base}{site.file_path(cloud_id, name)}){{ .md-button download="{name}" }}'
+        for name in names
+    )
+    configurator = base + site.CONFIGURATOR_PAGE
+    button = "{ .md-button .md-button--primary }"
+    return (
+        f"[Open the files for {inline(inv.cloud(cloud_id).name)} in the configurator]({configurator}){button} "
+        "to add optional parts, fill in your release, namespace and settings, and download them as one archive. "
+        "The files with the required parts and the parts that are on by default:\n\n"
+        f"{downloads}\n"
+    )
 
 
 def files_block(inv: Inventory) -> str:
@@ -335,10 +341,12 @@ def _deploy_body(inv: Inventory, cloud_id: str, base: str = "") -> str:
             code_block(train, lang="bash"),
         ]
     out += [
-        f"**On {link(cloud.kubernetes, cloud.kubernetes_url)}.** Download [values.yml]({folder}values.yml) and "
-        f"[deploy.sh]({folder}deploy.sh) into one folder, export the variables below and run `bash deploy.sh`. "
-        "It creates the namespace, the Secret and the ConfigMaps from your variables, installs or upgrades the chart, "
-        "waits for the pods and checks that Rasa Pro answers.\n",
+        f"**On {link(cloud.kubernetes, cloud.kubernetes_url)}.** Download [values.yml]({folder}values.yml), "
+        f"[variables.sh]({folder}variables.sh) and [deploy.sh]({folder}deploy.sh) into one folder (or take all three "
+        f"from the {link('configurator', base + site.CONFIGURATOR_PAGE)}, with your values filled in), fill in the "
+        "settings below in variables.sh, and run `source ./variables.sh && bash deploy.sh`; variables.sh asks for "
+        "each secret. deploy.sh creates the namespace, the Secret and the ConfigMaps from your variables, installs or "
+        "upgrades the chart, waits for the pods and checks that Rasa Pro answers.\n",
         env_table(inv, kubernetes_variables(parts)),
         f"**On a workstation** (export the variables listed in [endpoints.yml]({folder}endpoints.yml)):\n",
         code_block(workstation_commands(inv, parts), lang="bash"),
@@ -372,8 +380,6 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         "## Services\n",
         cloud_table(inv, cloud_id, base),
         "## Files\n",
-        "Required parts and the optional parts that are on by default are included; build another combination in the "
-        f"{link('configurator', base + site.CONFIGURATOR_PAGE)}.\n",
         _files_body(inv, cloud_id, base),
         "## Deploy\n",
         _deploy_body(inv, cloud_id, base),

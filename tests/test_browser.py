@@ -228,6 +228,62 @@ def test_configurator_fills_in_the_readers_values(page, site_url, inventory):
     assert "--namespace=no" not in (page.locator("#rpa-config-deploy").text_content() or "")
 
 
+def _apply(text: str, edits: list[tuple[int, str, str]]) -> str:
+    """Apply (line, removed, added) edits in order, as a reader reads the diff: each line number
+    counts in the file after the change, so the text before it is already as it will be."""
+    for line, old, new in edits:
+        at = sum(len(x) for x in text.splitlines(keepends=True)[: line - 1])
+        assert text[at : at + len(old)] == old, (line, old)
+        text = text[:at] + new + text[at + len(old) :]
+    return text
+
+
+def test_configurator_shows_what_one_change_did(page, site_url, inventory):
+    """After each change of one option, the diff shown turns the files before into the files after,
+    and names no file the change left alone."""
+    page.goto(site_url + "configurator.html")
+    for cloud in inventory.clouds[:2]:
+        before = default_selection(inventory, cloud.id)
+        _set_configurator(page, inventory, before)
+        key = selection_key(before, inventory)
+        page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud.id}"][data-key="{key}"]').wait_for()
+        changes = [c for c in inventory.components if not c.required and not c.requires]
+        changes += [c for c in inventory.components if len(c.variants) > 1]
+        for comp in changes:
+            if comp.variants[1:]:
+                after = Selection(cloud.id, before.enabled | {comp.id}, ((comp.id, comp.variants[1].id),))
+                page.locator(f'input[name="variant-{comp.id}"][value="{comp.variants[1].id}"]').check()
+            else:
+                after = Selection(cloud.id, before.enabled ^ {comp.id})
+                page.locator(f'input[name="part"][value="{comp.id}"]').set_checked(comp.id in after.enabled)
+            key = selection_key(after, inventory)
+            page.locator(f'.rpa-config-output[data-state="ready"][data-key="{key}"]').wait_for()
+            old, new = selection_files(inventory, before), selection_files(inventory, after)
+            edits: dict[str, list[tuple[int, str, str]]] = {}
+            for block in page.locator(".rpa-config-diff-list pre").all():
+                name, line = block.evaluate(
+                    "pre => [pre.previousElementSibling.dataset.file, pre.previousElementSibling.dataset.line]"
+                )
+                context, removed, added = (block.locator(tag).text_content() or "" for tag in ("span", "del", "ins"))
+                edits.setdefault(name, []).append((int(line), removed, added))
+                # The line shown before a change is the one just above it.
+                assert new[name].splitlines(keepends=True)[int(line) - 2 : int(line) - 1] == ([context] if context else []), (
+                    name,
+                    line,
+                )
+            changed = {n for n in {*old, *new} if old.get(n) != new.get(n)}
+            assert set(edits) == changed, comp.id
+            for name, file_edits in edits.items():
+                assert _apply(old.get(name, ""), file_edits) == new.get(name, ""), (comp.id, name)
+            # Back to the default for the next option.
+            if comp.variants[1:]:
+                page.locator(f'input[name="variant-{comp.id}"][value="{comp.variants[0].id}"]').check()
+            else:
+                page.locator(f'input[name="part"][value="{comp.id}"]').set_checked(comp.id in before.enabled)
+            key = selection_key(before, inventory)
+            page.locator(f'.rpa-config-output[data-state="ready"][data-key="{key}"]').wait_for()
+
+
 def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Path):
     cloud = inventory.clouds[-1].id
     optional = next(c for c in inventory.components if not c.required)

@@ -539,8 +539,8 @@
   /* The files of a choice from its cloud's slots (generator/slots.py): each piece is static
      text, or a region whose text depends on one group of parts; the group's state is the
      sorted, comma-joined tokens of its parts. Only lookups and concatenation happen here. */
-  function slotTexts(doc, tokens) {
-    var picks = doc.groups.map(function (group) {
+  function slotPicks(doc, tokens) {
+    return doc.groups.map(function (group) {
       var key = tokens
         .filter(function (t) {
           return group.parts.indexOf(t.split("=")[0]) >= 0;
@@ -549,15 +549,44 @@
         .join(",");
       return group.states.indexOf(key);
     });
+  }
+
+  function pieceText(piece, picks) {
+    return typeof piece === "string" ? piece : piece.texts[piece.pick[picks[piece.group]]];
+  }
+
+  function slotTexts(doc, picks) {
     var texts = {};
     Object.keys(doc.files).forEach(function (name) {
       texts[name] = doc.files[name]
         .map(function (piece) {
-          return typeof piece === "string" ? piece : piece.texts[piece.pick[picks[piece.group]]];
+          return pieceText(piece, picks);
         })
         .join("");
     });
     return texts;
+  }
+
+  /* What one change of choice changed: the regions whose text differs between two picks of the
+     same cloud, each with the line before it for orientation. Texts are the generator's. */
+  function slotChanges(doc, before, after) {
+    var changes = [];
+    Object.keys(doc.files).forEach(function (name) {
+      if (name === "env_rows") return;
+      var lastLine = "";
+      var line = 1; // where the next piece starts in the file after the change
+      doc.files[name].forEach(function (piece) {
+        var old = pieceText(piece, before);
+        var now = pieceText(piece, after);
+        if (typeof piece !== "string" && old !== now) {
+          changes.push({ file: name, line: line, context: lastLine, old: old, now: now });
+        }
+        var lines = now.split("\n");
+        if (now) lastLine = lines.length > 1 ? lines[lines.length - 2] + "\n" : lastLine;
+        line += lines.length - 1;
+      });
+    });
+    return changes;
   }
 
   function setupConfigurator(form) {
@@ -604,6 +633,39 @@
         input.value = given[input.dataset.field] || "";
       });
     }
+    // The diff of the last change of choice: removed text struck through, added text marked.
+    function showChanges(previous) {
+      var panel = output.querySelector(".rpa-config-diff");
+      var list = panel.querySelector(".rpa-config-diff-list");
+      list.textContent = "";
+      if (!previous) return;
+      panel.hidden = false;
+      if (previous.cloud !== current.cloud) {
+        list.textContent = "Another cloud: every file is its own.";
+        return;
+      }
+      var changes = slotChanges(current.doc, previous.picks, current.picks);
+      if (!changes.length) list.textContent = "No file changed.";
+      changes.forEach(function (change) {
+        var head = document.createElement("p");
+        var name = document.createElement("strong");
+        name.textContent = change.file;
+        head.append(name, ", line " + change.line);
+        head.dataset.file = change.file;
+        head.dataset.line = change.line;
+        var pre = document.createElement("pre");
+        pre.className = "rpa-config-diff-text";
+        var context = document.createElement("span");
+        context.className = "rpa-config-diff-context";
+        context.textContent = fill(change.context);
+        var del = document.createElement("del");
+        del.textContent = fill(change.old);
+        var ins = document.createElement("ins");
+        ins.textContent = fill(change.now);
+        pre.append(context, del, ins);
+        list.append(head, pre);
+      });
+    }
     function remember(input) {
       // Only a value the field's pattern admits goes into the files (the rule is Python's).
       given[input.dataset.field] = input.value && input.checkValidity() ? input.value : "";
@@ -615,11 +677,17 @@
       output.dataset.state = "loading";
       return slots(id).then(function (doc) {
         if (request !== latest) return; // a later choice was made meanwhile
+        var picks = slotPicks(doc, key ? key.split(",") : []);
+        var previous = current;
         current = {
-          texts: slotTexts(doc, key ? key.split(",") : []),
+          cloud: id,
+          doc: doc,
+          picks: picks,
+          texts: slotTexts(doc, picks),
           marks: Object.assign({}, formMarks, doc.marks),
         };
         show(true);
+        showChanges(previous);
         output.dataset.key = key;
         output.dataset.cloud = id;
         output.dataset.state = "ready";
