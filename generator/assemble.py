@@ -7,7 +7,6 @@ parts setting the same key differently is a conflict the validator reports.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import re
@@ -18,6 +17,7 @@ from typing import Any
 from .errors import Path
 from .kube import helm_values
 from .model import Component, EnvVar, Fragment, Inventory
+from .plain import plain_copy
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -63,12 +63,12 @@ class Conflict(Exception):
 
 def override(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     """Deep merge where `top` wins (maps merge, everything else replaces, as Helm does)."""
-    out = copy.deepcopy(base)
+    out = plain_copy(base)
     for key, value in top.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), dict):
             out[key] = override(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = plain_copy(value)
     return out
 
 
@@ -83,12 +83,12 @@ def combine(
     for key, value in top.items():
         here = (*prefix, key)
         if key not in base:
-            base[key] = copy.deepcopy(value)
+            base[key] = plain_copy(value)
             owners[here] = owner
         elif isinstance(base[key], dict) and isinstance(value, Mapping):
             combine(base[key], value, owners, owner, here)
         elif isinstance(base[key], list) and isinstance(value, list):
-            base[key].extend(item for item in copy.deepcopy(value) if item not in base[key])
+            base[key].extend(item for item in plain_copy(value) if item not in base[key])
         elif base[key] != value:
             raise Conflict(here, owners.get(here, "another component"), owner)
 

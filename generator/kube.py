@@ -14,12 +14,12 @@ keys the values reference, by construction.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from .model import EnvVar, Inventory
+from .plain import plain_copy
 
 FILES_MOUNT = "/etc/rasa/files"
 FILES_VOLUME = "rasa-files"
@@ -97,7 +97,7 @@ def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
     # otherwise add "-rasa" to a release whose name lacks it, and the action server URL, the
     # service account the cloud's identity trusts and deploy.sh's commands name the release.
     values: dict[str, Any] = {"fullnameOverride": inv.rasa.helm.release}
-    values.update(copy.deepcopy(parts.values))
+    values.update(plain_copy(parts.values))
     for var in parts.env:
         if var.chart_secret:
             name, key = var.chart_secret_fields or ("secretName", "secretKey")
@@ -109,9 +109,9 @@ def helm_values(inv: Inventory, parts: Any) -> dict[str, Any]:
     # The chart's default image lags behind; the files are proven with this release.
     rasa.setdefault("image", {})["tag"] = inv.rasa.version
     if parts.endpoints:
-        rasa.setdefault("settings", {})["endpoints"] = copy.deepcopy(parts.endpoints)
+        rasa.setdefault("settings", {})["endpoints"] = plain_copy(parts.endpoints)
     if parts.credentials:
-        rasa.setdefault("settings", {})["credentials"] = copy.deepcopy(parts.credentials)
+        rasa.setdefault("settings", {})["credentials"] = plain_copy(parts.credentials)
     if parts.args:
         rasa["additionalArgs"] = list(parts.args)
     env = [entry for var in parts.env if (entry := env_entry(inv, var))]

@@ -109,13 +109,13 @@ def variables_script(inv: Inventory, selection: Selection, parts: Assembled, giv
         lines += [
             "",
             "# Secrets are asked for (not shown as you type) unless exported already; none is written to a file.",
-            f"for rpa_secret in {' '.join(v.name for v in secrets)}; do",
-            '  if [ -z "${!rpa_secret:-}" ]; then',
-            '    IFS= read -rsp "$rpa_secret: " "$rpa_secret" && echo >&2',
-            "  fi",
-            '  export "$rpa_secret"',
-            "done",
-            "unset rpa_secret",
+            "rpa_ask() {",
+            '  if [ -z "${!1:-}" ]; then IFS= read -rsp "$1: " "$1" && echo >&2; fi',
+            '  export "${1?}"',
+            "}",
+            # One line per secret: each part's lines stay its own (see slots.py).
+            *(f"rpa_ask {v.name}" for v in secrets),
+            "unset -f rpa_ask",
         ]
     return "\n".join(lines) + "\n"
 

@@ -31,10 +31,20 @@ class _Dumper(_Base):  # type: ignore[misc, valid-type]
         return True
 
 
+# The configurator renders the same data many times over (config.yml hardly changes between
+# selections); the same data always dumps to the same text.
+_dumped: dict[str, str] = {}
+
+
 def dump(data: Any) -> str:
     if not data:
         return "{}\n"
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    key = repr(data)  # repr tells 1 from "1" and True from "True", as YAML does
+    if key not in _dumped:
+        if len(_dumped) > 4096:
+            _dumped.clear()
+        _dumped[key] = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return _dumped[key]
 
 
 def _comment_block(lines: list[str]) -> str:

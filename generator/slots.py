@@ -11,9 +11,9 @@ from the renderers (render_yaml, render_commands).
 
 A group is a set of parts whose choices interact: a part that `requires` another,
 or that `replaces` another's settings, or whose changes share lines with another's
-(found by the diff; such groups are merged). Two groups whose regions only meet at
-an edge are placed side by side in group order, and checked in every pair of their
-states; every part at its default and every optional part off are checked too. A
+(found by the diff; such groups are merged). Where one group's text is inserted at
+the edge of another's region, the two are placed in group order and checked in every
+pair of their states; every part at its default and every optional part off are checked too. A
 failed check merges the groups concerned, so the slots always reproduce the checked
 files; one group of every part is exact. The tests check every selection (or, past a
 limit, a seeded sample plus every single change) against the renderers.
@@ -166,7 +166,9 @@ def _overlap(a: Region, b: Region) -> bool:
 
 
 def _meet(a: Region, b: Region) -> bool:
-    return max(a.start, b.start) <= min(a.end, b.end)
+    """Text of one is inserted right at the other's edge: which comes first is not in the base."""
+    inserted = a.start == a.end or b.start == b.end
+    return inserted and max(a.start, b.start) <= min(a.end, b.end)
 
 
 @dataclass
@@ -336,9 +338,26 @@ def _failing(
     inv: Inventory, slots: CloudSlots, checks: list[tuple[Selection, list[int]]], rendered: Callable[[Selection], Texts]
 ) -> list[int]:
     """The groups to merge after the first check the slots fail (none when all pass)."""
+
+    def fails(selection: Selection) -> bool:
+        expected, got = rendered(selection), slots.texts(inv, selection)
+        return any(got.get(n, "") != expected.get(n, "") for n in {*got, *expected})
+
     for selection, suspects in checks:
-        expected = rendered(selection)
-        got = slots.texts(inv, selection)
-        if any(got.get(n, "") != expected.get(n, "") for n in {*got, *expected}):
+        if not fails(selection):
+            continue
+        if len(suspects) <= 2:
             return suspects
+        # Far from the base: find two groups that already fail together (a ConfigMap that exists
+        # while any of two parts needs it, say), so that only those two are merged.
+        base = base_selection(inv, selection.cloud)
+        comps = {c.id: c for c in inv.components}
+        away = [
+            g for g in suspects if any(option_in(selection, comps[p]) != option_in(base, comps[p]) for p in slots.groups[g].parts)
+        ]
+        for a, b in itertools.combinations(away, 2):
+            state = {p: option_in(selection, comps[p]) for g in (a, b) for p in slots.groups[g].parts}
+            if fails(with_states(inv, base, state)):
+                return [a, b]
+        return away if len(away) >= 2 else suspects
     return []

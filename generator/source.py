@@ -33,7 +33,7 @@ class Source:
         return 1
 
 
-def _build(node: yaml.Node, path: Path, loader: yaml.SafeLoader, src: Source, problems: list[Problem]) -> Any:
+def _build(node: yaml.Node, path: Path, loader: Any, src: Source, problems: list[Problem]) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -93,12 +93,26 @@ def read_source(path: FsPath, display_name: str | None = None) -> Source:
     return parse_text(text, name)
 
 
+# libyaml parses the inventory about 10x faster; on any YAML error the pure-Python parser
+# reads it again, so the messages (and their line numbers) are always the same.
+_FastLoader = getattr(yaml, "CSafeLoader", None)
+
+
 def parse_text(text: str, name: str) -> Source:
+    if _FastLoader is not None:
+        try:
+            return _parse(text, name, _FastLoader)
+        except (yaml.YAMLError, InventoryError):
+            pass
+    return _parse(text, name, yaml.SafeLoader)
+
+
+def _parse(text: str, name: str, loader_class: Any) -> Source:
     src = Source(filename=name, data=None, lines={(): 1})
     problems: list[Problem] = []
-    loader: yaml.SafeLoader | None = None
+    loader: Any = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = loader_class(text)
         root = loader.get_single_node()
         if root is None:
             raise InventoryError(

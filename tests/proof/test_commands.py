@@ -73,8 +73,7 @@ def deploy_checks(deploy: str) -> str:
 def source_then(script: str, settings: dict[str, str], secrets: dict[str, str], then: str) -> subprocess.CompletedProcess[str]:
     """Source variables.sh as the reader does (settings filled in, each secret typed when asked),
     then run `then` in the same shell; nothing of the test's own environment leaks in."""
-    asked = re.findall(r"^for rpa_secret in (.*); do$", script, re.M)
-    order = asked[0].split() if asked else []
+    order = re.findall(r"^rpa_ask ([A-Z0-9_]+)$", script, re.M)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "variables.sh"
         path.write_text(fill_settings(script, settings))

@@ -27,10 +27,13 @@ export VERTEXAI_PROJECT=''
 export VERTEXAI_LOCATION=''
 
 # Secrets are asked for (not shown as you type) unless exported already; none is written to a file.
-for rpa_secret in RASA_LICENSE AUTH_TOKEN JWT_SECRET REDIS_PASSWORD DB_PASSWORD; do
-  if [ -z "${!rpa_secret:-}" ]; then
-    IFS= read -rsp "$rpa_secret: " "$rpa_secret" && echo >&2
-  fi
-  export "$rpa_secret"
-done
-unset rpa_secret
+rpa_ask() {
+  if [ -z "${!1:-}" ]; then IFS= read -rsp "$1: " "$1" && echo >&2; fi
+  export "${1?}"
+}
+rpa_ask RASA_LICENSE
+rpa_ask AUTH_TOKEN
+rpa_ask JWT_SECRET
+rpa_ask REDIS_PASSWORD
+rpa_ask DB_PASSWORD
+unset -f rpa_ask
