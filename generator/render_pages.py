@@ -92,6 +92,13 @@ ZOOM_BAR = (
 )
 # Shown for a moment when the wheel scrolls the page over an unzoomed diagram.
 ZOOM_HINT = '<p class="rpa-diagram-hint" hidden>To zoom, hold Ctrl (⌘ on a Mac) while scrolling, or use + and −.</p>'
+# The keys of the focused picture (site.js: setupViewer). Shown while the picture has keyboard
+# focus and read as its description; site.js links it once the keys work, not before.
+KEYS_HINT = "Keys: + and − zoom, 0 fits, arrows move a zoomed-in picture, Tab visits parts and connections, Esc closes a note."
+
+
+def keys_hint(diagram_id: str) -> str:
+    return f'<p class="rpa-diagram-keys" id="rpa-keys-{diagram_id}">{html.escape(KEYS_HINT)}</p>'
 
 
 def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
@@ -105,7 +112,9 @@ def diagram_figure(inv: Inventory, diagram_id: str, svg: str, base: str) -> str:
     return (
         f'<figure class="rpa-diagram" data-diagram="{diagram_id}">{ZOOM_BAR}'
         # The picture's words are in its text alternative below; the search index takes them from there.
-        f'<div class="rpa-diagram-canvas" data-search-exclude>{svg.strip()}{ZOOM_HINT}'
+        # A named group: site.js makes it a tab stop whose keys zoom and pan the picture.
+        f'<div class="rpa-diagram-canvas" role="group" aria-label="Architecture diagram: {html.escape(title)}" '
+        f"data-search-exclude>{svg.strip()}{ZOOM_HINT}{keys_hint(diagram_id)}"
         '<div class="rpa-tip" role="tooltip" hidden></div></div>'
         f'<figcaption><span class="rpa-diagram-caption">Architecture: {html.escape(title)}. '
         f"Point at a part to see its connections; select it to open its section.</span> "

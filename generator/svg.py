@@ -103,7 +103,9 @@ def mark_parts(svg: str) -> str:
     A part is a node or a connection Graphviz gave a tooltip.
     - a node's group gets `data-node` and its tooltip as `<title>`; its link keeps
       the tooltip as `aria-label` (screen readers name SVG links by it most reliably);
-    - a connection's group gets `data-from`/`data-to` and its tooltip as `<title>`;
+    - a connection's group gets `data-from`/`data-to`, its tooltip as `<title>` and,
+      as an image, as `aria-label` too: the viewer takes the `<title>` away (the browser's
+      own tooltip would cover its own) and makes the group a tab stop, which must keep a name;
       a wide transparent copy of its line to point at (`data-edge` names the group)
       lies under all parts;
     - `<a>` without a link (Graphviz's way of carrying a tooltip) gives way to its
@@ -136,6 +138,8 @@ def mark_parts(svg: str) -> str:
                 raise BuildError(f"expected Graphviz to name an edge tail->head, got {name!r}")
             group.set("data-from", ends.group(1))
             group.set("data-to", ends.group(2))
+            group.set("role", "img")
+            group.set("aria-label", tip)
             for path in group.iter(_q("path")):
                 hit = {"d": path.get("d", ""), "data-edge": group.get("id", ""), "fill": "none", "stroke": "transparent"}
                 hits.append(ET.Element(_q("path"), {"class": "rpa-hit", **hit, "stroke-width": HIT_WIDTH}))

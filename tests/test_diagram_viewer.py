@@ -13,12 +13,15 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from generator.diagram_spec import OVERVIEW, build_spec
+from generator.render_pages import KEYS_HINT, diagram_title
 from generator.validate import load
 
 from .conftest import INVENTORY
+from .test_browser import SEARCH
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +106,12 @@ def drawing(page, diagram: str) -> dict:
     return box
 
 
+def backdrop(page, diagram: str) -> dict:
+    """Where the drawing's backdrop is on screen: it spans the viewBox exactly (texts may reach
+    a little past it). The browser's own box: Playwright's would add the outline's stroke."""
+    return svg_of(page, diagram).evaluate("s => s.querySelector('.rpa-bg').getBoundingClientRect().toJSON()")
+
+
 def inside(small: dict, big: dict) -> bool:
     return (
         small["x"] >= big["x"]
@@ -153,6 +162,68 @@ def highlighted(page, diagram: str) -> tuple[set[str], set[tuple[str, str]]]:
 def expected_highlight(comp_id: str) -> tuple[set[str], set[tuple[str, str]]]:
     edges = {(c.id, conn.to) for c in INV.components for conn in c.connections if comp_id in (c.id, conn.to)}
     return {comp_id} | {end for e in edges for end in e}, edges
+
+
+def focused_part(page, diagram: str) -> str | tuple[str, str] | None:
+    """The part of `diagram` that has the focus: a node's id, a connection's ends, or None."""
+    found = page.evaluate(
+        "d => { const a = document.activeElement;"
+        " const g = a && a.closest(`svg[data-diagram='${d}'] [data-node], svg[data-diagram='${d}'] [data-from]`);"
+        " return g ? [g.dataset.node || '', g.dataset.from || '', g.dataset.to || ''] : null; }",
+        diagram,
+    )
+    if found is None:
+        return None
+    return found[0] or (found[1], found[2])
+
+
+def parts_in_document_order(page, diagram: str) -> list[str | tuple[str, str]]:
+    found = svg_of(page, diagram).evaluate(
+        "svg => [...svg.querySelectorAll('[data-node], [data-from]')]"
+        ".map(g => [g.dataset.node || '', g.dataset.from || '', g.dataset.to || ''])"
+    )
+    return [n or (s, t) for n, s, t in found]
+
+
+def canvas_has_focus(page, diagram: str) -> bool:
+    return page.evaluate(
+        "d => document.activeElement === document.querySelector(`figure[data-diagram='${d}'] .rpa-diagram-canvas`)",
+        diagram,
+    )
+
+
+def tab_to_canvas(page, diagram: str) -> None:
+    """Tab from the top of the page until the diagram's picture has the focus; no part of it first."""
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        assert focused_part(page, diagram) is None, "Tab reached a part before the picture"
+        if canvas_has_focus(page, diagram):
+            return
+    pytest.fail("Tab never reached the picture")
+
+
+def scroll_y(page) -> float:
+    return page.evaluate("scrollY")
+
+
+def frame(page) -> None:
+    """Let the browser draw once (a key's effect is synchronous, a scroll may not be)."""
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+
+
+def settle(page) -> None:
+    """Wait until the page has stopped scrolling (a key scrolls it smoothly, over several frames)."""
+    page.wait_for_function(
+        """() => new Promise(done => {
+            let last = scrollY, same = 0;
+            const step = () => {
+                if (scrollY === last) same += 1; else { same = 0; last = scrollY; }
+                if (same >= 5) done(true); else requestAnimationFrame(step);
+            };
+            requestAnimationFrame(step);
+        })""",
+        timeout=3000,
+    )
 
 
 def tooltip(page, diagram: str):
@@ -300,6 +371,192 @@ def test_plus_and_minus_zoom_around_the_centre_within_limits(page, site_url):
     assert 3 <= widths[-1] / start <= 40
 
 
+def test_keys_zoom_around_the_centre_fit_and_pan_only_when_zoomed_in(page, site_url):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    canvas = figure.locator(".rpa-diagram-canvas")
+    page.evaluate("scrollTo(0, 0)")
+    tab_to_canvas(page, CLOUD)
+    canvas.evaluate("c => c.scrollIntoView({block: 'end'})")
+    start = drawing(page, CLOUD)["width"]
+    # At the fitted size: − has nothing to zoom out to, and the arrows scroll the page.
+    page.keyboard.press("-")
+    before = scroll_y(page)
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("y => scrollY > y", arg=before, timeout=3000)
+    settle(page)
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+    assert canvas_has_focus(page, CLOUD)
+    canvas.evaluate("c => c.scrollIntoView({block: 'end'})")
+    settle(page)
+    mx, my = centre(canvas.bounding_box())
+    comp = INV.components[0]
+    x0, y0 = spot(page, CLOUD, comp.id)
+    fitted = backdrop(page, CLOUD)
+    # + zooms around the middle of the picture: every point moves away from it alike.
+    page.keyboard.press("+")
+    factor = drawing(page, CLOUD)["width"] / start
+    assert factor > 1.2
+    x1, y1 = spot(page, CLOUD, comp.id)
+    assert abs((x1 - mx) - (x0 - mx) * factor) <= 2 and abs((y1 - my) - (y0 - my) * factor) <= 2
+    page.keyboard.press("=")  # the same key without Shift
+    assert drawing(page, CLOUD)["width"] > start * factor + 1
+    page.keyboard.press("-")
+    assert abs(drawing(page, CLOUD)["width"] - start * factor) < 1
+    # Zoomed in, the arrows move the picture (the view goes the arrow's way), not the page.
+    scroll = scroll_y(page)
+    x1, y1 = spot(page, CLOUD, comp.id)
+    page.keyboard.press("ArrowRight")
+    x2, y2 = spot(page, CLOUD, comp.id)
+    assert x2 < x1 - 10 and abs(y2 - y1) < 1
+    page.keyboard.press("ArrowDown")
+    x3, y3 = spot(page, CLOUD, comp.id)
+    assert y3 < y2 - 10 and abs(x3 - x2) < 1
+    # ... and stop at the drawing's edges, as a drag does.
+    edges = {}
+    for key, side in [("ArrowLeft", "left"), ("ArrowUp", "top"), ("ArrowRight", "right"), ("ArrowDown", "bottom")]:
+        for _ in range(60):
+            old = backdrop(page, CLOUD)
+            page.keyboard.press(key)
+            if old == backdrop(page, CLOUD):
+                break
+        else:
+            pytest.fail(f"{key} never reached an edge")
+        edges[side] = backdrop(page, CLOUD)[side]
+    settle(page)
+    assert scroll_y(page) == scroll
+    assert all(abs(edges[side] - fitted[side]) < 1 for side in edges), (edges, fitted)
+    # Ctrl or ⌘ with these keys is the browser's own zoom: left alone.
+    for mods in [{"ctrlKey": True}, {"metaKey": True}]:
+        taken = canvas.evaluate(
+            "(c, m) => !c.dispatchEvent(new KeyboardEvent('keydown', {key: '0', bubbles: true, cancelable: true, ...m}))",
+            mods,
+        )
+        assert not taken and drawing(page, CLOUD)["width"] > start * 1.2
+    # 0 fits.
+    page.keyboard.press("0")
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+
+
+def test_keys_work_only_while_the_picture_has_the_focus(page, site_url, builder):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    start = drawing(page, CLOUD)["width"]
+    # Typing into the search field, or pressing keys with nothing focused, leaves the picture alone.
+    opener, field, _ = SEARCH[builder]
+    search = page.locator(field)
+    # The theme's button opens its search once its script listens: try until the field shows.
+    for _ in range(10 if opener else 0):
+        if search.is_visible():
+            break
+        try:
+            page.locator(opener).click(timeout=1000)
+            search.wait_for(state="visible", timeout=1000)
+        except PlaywrightTimeout:
+            continue
+    search.click()
+    page.keyboard.type("+=+")
+    assert search.input_value() == "+=+"
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("+")
+    frame(page)
+    assert abs(drawing(page, CLOUD)["width"] - start) < 1
+    # The control is there: once the picture has the focus, the same key zooms.
+    figure.locator(".rpa-diagram-canvas").focus()
+    page.keyboard.press("+")
+    assert drawing(page, CLOUD)["width"] > start * 1.2
+
+
+def test_the_picture_is_a_named_tab_stop_that_tells_its_keys(page, site_url):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    canvas = figure.locator(".rpa-diagram-canvas")
+    hint = figure.locator(".rpa-diagram-keys")
+    assert not hint.is_visible()
+    page.evaluate("scrollTo(0, 0)")
+    tab_to_canvas(page, CLOUD)
+    expect(canvas).to_have_accessible_name(re.compile(re.escape(diagram_title(INV, CLOUD))))
+    expect(canvas).to_have_accessible_description(KEYS_HINT)
+    expect(hint).to_be_visible()
+    assert inside(hint.bounding_box(), canvas.bounding_box())
+    assert words(hint.inner_text()) == words(KEYS_HINT)
+    # It gives way to the parts' notes once Tab goes on into the drawing ...
+    page.keyboard.press("Tab")
+    assert focused_part(page, CLOUD) is not None
+    expect(hint).to_be_hidden()
+    # ... and a pointer user never sees it: a press on the card (its padding, off the
+    # drawing's links) focuses the picture without showing it.
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + box["height"] / 2)
+    assert canvas_has_focus(page, CLOUD)
+    expect(hint).to_be_hidden()
+
+
+PART_BOX = "document.activeElement.closest('[data-node], [data-from]').getBoundingClientRect().toJSON()"
+SVG_BOX = "d => document.querySelector(`svg[data-diagram='${d}']`).getBoundingClientRect().toJSON()"
+# A point of a part's link that shows in the picture, but not all of the part does.
+HALF_SHOWN = """d => {
+    const svg = document.querySelector(`svg[data-diagram='${d}']`);
+    const view = svg.getBoundingClientRect();
+    for (const part of svg.querySelectorAll("[data-node]")) {
+        const r = part.getBoundingClientRect();
+        const left = Math.max(r.left, view.left), right = Math.min(r.right, view.right);
+        const top = Math.max(r.top, view.top), bottom = Math.min(r.bottom, view.bottom);
+        const whole = r.left >= view.left && r.right <= view.right && r.top >= view.top && r.bottom <= view.bottom;
+        if (whole || right - left < 20 || bottom - top < 20) continue;
+        for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.5], [0.7, 0.5], [0.5, 0.3], [0.5, 0.7]]) {
+            const x = Math.round(left + (right - left) * fx), y = Math.round(top + (bottom - top) * fy);
+            const hit = document.elementFromPoint(x, y);
+            if (hit && hit.closest("a") && part.contains(hit)) return [part.dataset.node, x, y];
+        }
+    }
+    return null;
+}"""
+
+
+def test_keyboard_focus_brings_a_part_into_view_and_a_press_does_not_move_the_picture(page, site_url):
+    figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
+    canvas = figure.locator(".rpa-diagram-canvas")
+    canvas.focus()
+    for _ in range(2):
+        page.keyboard.press("+")
+    view = page.evaluate(SVG_BOX, CLOUD)
+    hidden = svg_of(page, CLOUD).evaluate(
+        "(svg, v) => [...svg.querySelectorAll('[data-node], [data-from]')].filter(g => { const r = g.getBoundingClientRect();"
+        " const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;"
+        " return x < v.left || x > v.right || y < v.top || y > v.bottom; }).length",
+        view,
+    )
+    assert hidden, "every part is in view already: nothing to bring into view"
+    reached = 0
+    for _ in range(250):
+        page.keyboard.press("Tab")
+        if focused_part(page, CLOUD) is None:
+            if reached:
+                break
+            continue
+        reached += 1
+        x, y = centre(page.evaluate(PART_BOX))
+        assert view["left"] <= x <= view["right"] and view["top"] <= y <= view["bottom"], focused_part(page, CLOUD)
+        # The picture came to the part, and the page stayed where the reader had it.
+        assert page.evaluate(SVG_BOX, CLOUD) == view, focused_part(page, CLOUD)
+    assert reached == len(parts_in_document_order(page, CLOUD))
+    # A press on a part that shows only in part starts a drag or a click, where the picture
+    # must stay under the hand: it is not brought into view.
+    canvas.focus()
+    page.keyboard.press("0")
+    for _ in range(2):
+        page.keyboard.press("+")
+    found = page.evaluate(HALF_SHOWN, CLOUD)
+    assert found, "no part shows only in part"
+    part, x, y = found
+    before = backdrop(page, CLOUD)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    assert focused_part(page, CLOUD) == part
+    assert backdrop(page, CLOUD) == before
+    page.mouse.move(x + 40, y + 40, steps=4)  # a drag, so that letting go follows no link
+    page.mouse.up()
+
+
 def test_dragging_pans_and_does_not_follow_the_link(page, site_url):
     figure = open_viewer(page, site_url, CLOUD_PAGE, CLOUD)
     for _ in range(2):
@@ -392,23 +649,40 @@ def test_tooltip_follows_keyboard_focus_and_hover_and_escape_closes_it(page, sit
         XLINK,
     )
     assert native == 0
-    seen: dict[str, str] = {}
-    for _ in range(150):
+    # Tab goes through every part, connections included, in the drawing's order: each shows
+    # its note, lights itself and what it joins, and is named by its note.
+    expected_tips = {n.id: words(n.tooltip) for n in spec.nodes()} | {(e.source, e.target): words(e.tooltip) for e in spec.edges}
+    order: list[str | tuple[str, str]] = []
+    for _ in range(250):
         page.keyboard.press("Tab")
-        part = page.evaluate(
-            "d => { const a = document.activeElement; const g = a && a.closest(`svg[data-diagram='${d}'] [data-node]`);"
-            " return g ? g.dataset.node : null; }",
-            CLOUD,
-        )
-        if part:
-            tip.wait_for(state="visible")
-            seen[part] = words(tip.inner_text())
-        if len(seen) == len(spec.nodes()):
-            break
-    assert seen == {n.id: words(n.tooltip) for n in spec.nodes()}
+        part = focused_part(page, CLOUD)
+        if part is None:
+            if order:
+                break  # out of the drawing again
+            continue
+        order.append(part)
+        tip.wait_for(state="visible")
+        assert words(tip.inner_text()) == expected_tips[part], part
+        if isinstance(part, str):
+            assert highlighted(page, CLOUD) == expected_highlight(part), part
+        else:
+            assert highlighted(page, CLOUD) == (set(part), {part}), part
+            expect(page.locator(":focus")).to_have_accessible_name(expected_tips[part])
+    assert order == parts_in_document_order(page, CLOUD)
+    assert set(order) == set(expected_tips)
+    assert any(isinstance(p, tuple) for p in order)
+    # Tab has left the drawing, and its note went with it; back on the last connection,
+    # Escape closes the note and keeps the focus.
+    tip.wait_for(state="hidden")
+    last = max(i for i, p in enumerate(order) if isinstance(p, tuple))
+    for _ in range(len(order) - last):
+        page.keyboard.press("Shift+Tab")
+    assert focused_part(page, CLOUD) == order[last]
+    tip.wait_for(state="visible")
     page.keyboard.press("Escape")
     tip.wait_for(state="hidden")
-    assert page.evaluate("document.activeElement.closest('svg') !== null")  # Escape keeps the focus
+    assert highlighted(page, CLOUD) == (set(), set())
+    assert focused_part(page, CLOUD) == order[last]  # Escape keeps the focus
     for spec_edge in spec.edges:
         page.mouse.move(1, 1)
         tip.wait_for(state="hidden")

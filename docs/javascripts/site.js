@@ -54,6 +54,7 @@
   var STEP = 1.5; // zoom factor of one press of + or −
   var WHEEL = 0.002; // zoom per pixel of wheel travel
   var DRAG_SLOP = 4; // pixels a press may wander and still be a click
+  var KEY_PAN = 0.15; // share of the picture's box one arrow key press moves it
 
   function setupViewer(figure) {
     var canvas = figure && figure.querySelector(".rpa-diagram-canvas");
@@ -65,6 +66,7 @@
     var zoomOut = bar.querySelector(".rpa-zoom-out");
     var tip = figure.querySelector(".rpa-tip");
     var hint = figure.querySelector(".rpa-diagram-hint");
+    var keysHint = figure.querySelector(".rpa-diagram-keys");
     var box = svg.viewBox.baseVal;
     var home = { x: box.x, y: box.y, w: box.width, h: box.height };
     var view = { x: home.x, y: home.y, w: home.w, h: home.h };
@@ -159,6 +161,53 @@
       zoomAt(1 / STEP, c.x, c.y);
     });
     bar.querySelector(".rpa-zoom-fit").addEventListener("click", fit);
+
+    /* ----- keys, while the picture (or a part in it) has the focus: + or = and − zoom
+     * around the middle, 0 fits, arrows pan. At the fitted size the arrows are left to the
+     * page, so that reading on with the keyboard never gets caught in a diagram. ----- */
+
+    // The keys only work from here on: until now the picture is no tab stop and its
+    // description (Python's words in the page) would promise what does not work.
+    canvas.tabIndex = 0;
+    if (keysHint) canvas.setAttribute("aria-describedby", keysHint.id);
+    // Heard on the canvas only, never on the document: keys typed into a field elsewhere
+    // (search, the configurator) never reach it.
+    canvas.addEventListener("keydown", function (e) {
+      // Ctrl/⌘ with + − 0 is the browser's own zoom; Alt and ⌘ with arrows go back and forth.
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      var c = middle();
+      var r = svg.getBoundingClientRect();
+      var zoomed = zoom() > 1.0001;
+      var dx = r.width * KEY_PAN;
+      var dy = r.height * KEY_PAN;
+      switch (e.key) {
+        case "+":
+        case "=":
+          zoomAt(STEP, c.x, c.y);
+          break;
+        case "-":
+          zoomAt(1 / STEP, c.x, c.y);
+          break;
+        case "0":
+          fit();
+          break;
+        case "ArrowLeft":
+        case "ArrowRight":
+        case "ArrowUp":
+        case "ArrowDown":
+          if (!zoomed) return;
+          // The view moves the arrow's way, so the picture moves the other.
+          if (e.key === "ArrowLeft") panBy(dx, 0);
+          else if (e.key === "ArrowRight") panBy(-dx, 0);
+          else if (e.key === "ArrowUp") panBy(0, dy);
+          else panBy(0, -dy);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+      if (active && !tip.hidden) place(active); // its note goes with the part
+    });
 
     /* ----- wheel: always with Ctrl/⌘ (and a touchpad's pinch); plain only once zoomed,
      * so that scrolling the page past a diagram never gets caught in it ----- */
@@ -273,8 +322,14 @@
         part.setAttribute("data-tip", title.textContent);
         title.remove();
       }
-      if (part.dataset.node) nodes[part.dataset.node] = part;
-      else edges.push(part);
+      if (part.dataset.node) {
+        nodes[part.dataset.node] = part;
+      } else {
+        // A node is reached by Tab through its link; a connection has none, so it is a tab
+        // stop itself, in the drawing's order (Python names it: aria-label).
+        part.setAttribute("tabindex", "0");
+        edges.push(part);
+      }
     });
     var active = null;
     var tapped = null;
@@ -348,13 +403,33 @@
       // Long enough to reach the tooltip with the pointer (it stays while hovered).
       hideTimer = setTimeout(hide, 150);
     }
+    function byKeyboard(el) {
+      try {
+        return el.matches(":focus-visible");
+      } catch (err) {
+        return true; // a browser without :focus-visible: as before it was
+      }
+    }
     function reveal(part) {
       // A part reached by Tab while zoomed in is brought into view.
       var r = part.getBoundingClientRect();
       var c = svg.getBoundingClientRect();
-      if (r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom) return;
+      if (r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom) return false;
       panBy(c.left + c.width / 2 - (r.left + r.width / 2), c.top + c.height / 2 - (r.top + r.height / 2));
+      return true;
     }
+    // Where the page was when Tab was pressed in the figure. The browser scrolls the page to
+    // a part outside the picture's view before the viewer pans the part into it; the page
+    // then goes back, so that the reader's place does not jump.
+    var tabFrom = null;
+    figure.addEventListener("keydown", function (e) {
+      if (e.key !== "Tab") return;
+      tabFrom = { left: window.scrollX, top: window.scrollY };
+      // The focus moves as this key's own action, before any timer: later it is stale.
+      setTimeout(function () {
+        tabFrom = null;
+      }, 0);
+    });
 
     svg.addEventListener("pointerover", function (e) {
       if (e.pointerType === "touch" || (drag && drag.moved) || pinch) return;
@@ -373,13 +448,19 @@
     tip.addEventListener("pointerleave", function (e) {
       if (e.pointerType !== "touch") hideSoon();
     });
-    svg.addEventListener("focusin", function (e) {
+    // On the canvas, not the SVG: Chrome makes an SVG element with a focus listener a tab
+    // stop of its own, a second one next to the canvas.
+    canvas.addEventListener("focusin", function (e) {
       var part = partOf(e.target);
       if (!part || part === tapped) return;
-      reveal(part);
+      // Not on a press: a node's link (or a connection's label) takes the focus from the
+      // pointer, and the picture jumping under the hand would spoil a drag that starts on it.
+      if (byKeyboard(e.target) && reveal(part) && tabFrom) {
+        window.scrollTo({ left: tabFrom.left, top: tabFrom.top, behavior: "instant" });
+      }
       show(part);
     });
-    svg.addEventListener("focusout", function (e) {
+    canvas.addEventListener("focusout", function (e) {
       if (!svg.contains(e.relatedTarget)) hide();
     });
     document.addEventListener("keydown", function (e) {
