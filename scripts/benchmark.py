@@ -189,6 +189,58 @@ def scaling(project: Path, sizes: tuple[int, ...] = (25, 50, 100, 200), reps: in
     return results
 
 
+def configurator_bytes(project: Path) -> tuple[int, int]:
+    """(configurator page HTML, largest cloud's slot data as served compressed)."""
+    import gzip
+
+    site = project / "site-0"
+    page = (site / "configurator.html").stat().st_size
+    data = max(len(gzip.compress(p.read_bytes())) for p in (site / "generated" / "configurator").glob("*.json"))
+    return page, data
+
+
+def with_optional_parts(project: Path, extra: int) -> Path:
+    """The real inventory with `extra` more optional parts, each an HTTP endpoint of its own."""
+    data = yaml.safe_load((REPO / "inventory.yml").read_text())
+    template = next(c for c in data["components"] if c["id"] == "nlg-server")
+    for n in range(1, extra + 1):
+        clone = yaml.safe_load(yaml.safe_dump(template))
+        clone["id"], clone["name"] = f"extra-{n}", f"Extra service {n}"
+        clone["config"] = {
+            "endpoints": {f"extra_{n}": {"url": f"${{EXTRA_{n}_URL}}"}},
+            "env": [{"name": f"EXTRA_{n}_URL", "description": "URL of the service.", "secret": False, "example": "http://x:80"}],
+        }
+        data["components"].append(clone)
+        data["components"][0]["connections"].append({"to": clone["id"], "label": "uses", "protocol": "HTTP"})
+    path = project / f"inventory-optional-{extra}.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def configurator_scaling(project: Path, extras: tuple[int, ...] = (0, 4, 8), reps: int = 3) -> dict[int, tuple[int, float, int]]:
+    """Extra optional parts -> (combinations per cloud, cold generation, largest compressed cloud data)."""
+    import gzip
+
+    from generator.assemble import all_selections
+    from generator.validate import load
+
+    results = {}
+    for extra in extras:
+        inventory = with_optional_parts(project, extra)
+        inv = load(inventory)
+        combinations = sum(1 for _ in all_selections(inv, inv.clouds[0].id))
+        samples = []
+        for i in range(reps):
+            env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-optional-{extra}-{i}")}
+            out = project / f"out-optional-{extra}-{i}"
+            samples.append(
+                timed([PY, "-m", "generator", "build", "--inventory", str(inventory), "--out", str(out)], project, env)
+            )
+        data = max(len(gzip.compress(p.read_bytes())) for p in (out / "configurator").glob("*.json"))
+        results[extra] = (combinations, median(samples), data)
+    return results
+
+
 def verdict(ok: bool) -> str:
     return "meets target" if ok else "MISSES target"
 
@@ -207,6 +259,8 @@ def main() -> None:
         edit = edit_to_page(copy_project(Path(tmp) / "serve"))
         html, lazy = page_bytes(project)
         scale = scaling(project)
+        page, data = configurator_bytes(project)
+        options = configurator_scaling(project)
 
         rows = [
             ("cold generation (python -m generator build)", f"{cold:.3f} s", verdict(cold < 1.0) + " (< 1 s)"),
@@ -220,6 +274,9 @@ def main() -> None:
             ("inventory edit to rebuilt page (mkdocs serve)", f"{edit:.2f} s", verdict(edit < 2.0) + " (< 2 s)"),
             ("overview page: HTML with its inline diagram", f"{html / 1000:.0f} KB", verdict(html < 250_000) + " (< 250 KB)"),
             ("  cloud diagrams fetched only when their tab opens", f"{lazy / 1000:.0f} KB", "not loaded by default"),
+            ("configurator page: HTML", f"{page / 1000:.0f} KB", verdict(page <= 150_000) + " (<= 150 KB)"),
+            ("  a change of cloud fetches (compressed)", f"{data / 1000:.1f} KB", verdict(data <= 20_000) + " (<= 20 KB)"),
+            ("  a change of part fetches", "0 KB", "answered from the cloud's data"),
         ]
         width = max(len(r[0]) for r in rows)
         for name, value, note in rows:
@@ -228,6 +285,19 @@ def main() -> None:
         base_size = min(scale)
         for size, seconds in scale.items():
             print(f"  {size:>4} components  {seconds:.3f} s  {seconds / size * 1000:.1f} ms per component")
+        print("\nThe configurator by number of optional parts (slots, not combinations):")
+        for extra, (combinations, seconds, size) in options.items():
+            print(
+                f"  +{extra:<2} optional parts  {combinations:>7} combinations per cloud  cold generation {seconds:.3f} s  "
+                f"largest cloud data {size / 1000:.1f} KB compressed"
+            )
+        first, last = options[min(options)], options[max(options)]
+        print(
+            f"  combinations grew {last[0] / first[0]:.0f}x; "
+            f"generation {last[1] / first[1]:.2f}x, data {last[2] / first[2]:.2f}x: "
+            + verdict(last[2] <= 20_000)
+            + " (data <= 20 KB whatever the number of parts)"
+        )
         big, small = max(scale), min(scale)
         growth = (scale[big] / scale[small]) / (big / small)
         print(
