@@ -189,30 +189,33 @@ class _Diff:
 
 def _diff(base: list[str], text: str) -> _Diff:
     lines = text.splitlines(keepends=True)
-    opcodes = [list(op) for op in difflib.SequenceMatcher(None, base, lines, autojunk=False).get_opcodes()]
+    matcher = difflib.SequenceMatcher(None, base, lines, autojunk=False)
+    tags = [op[0] for op in matcher.get_opcodes()]
+    spans = [list(op[1:]) for op in matcher.get_opcodes()]  # [i1, i2, j1, j2]
     # Where removed lines could be placed several ways (a comment line that both the removed
     # block and the next one start with), always place them as early as they can go, so that
     # two parts' blocks are cut the same way whichever is removed, and do not overlap.
-    for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag != "delete" or k == 0 or opcodes[k - 1][0] != "equal":
-            continue
-        before = opcodes[k - 1]
-        shift = 0
-        while before[2] - shift > before[1] and base[i1 - 1 - shift] == base[i2 - 1 - shift]:
-            shift += 1
-        if shift:
-            before[2] -= shift
-            before[4] -= shift
-            opcodes[k] = ["delete", i1 - shift, i2 - shift, j1 - shift, j2 - shift]
-            after = opcodes[k + 1] if k + 1 < len(opcodes) else None
-            if after is not None and after[0] == "equal":
-                after[1] -= shift
-                after[3] -= shift
-            else:
-                opcodes.insert(k + 1, ["equal", i2 - shift, i2, j1 - shift, j1])
-    opcodes = [op for op in opcodes if op[1] < op[2] or op[3] < op[4]]
-    position = {i1 + n: j1 + n for tag, i1, i2, j1, _ in opcodes if tag == "equal" for n in range(i2 - i1)}
-    changes = [Region(i1, i2) for tag, i1, i2, _, _ in opcodes if tag != "equal"]
+    k = 0
+    while k < len(tags):
+        if tags[k] == "delete" and k > 0 and tags[k - 1] == "equal":
+            before, (i1, i2, j1, _) = spans[k - 1], spans[k]
+            shift = 0
+            while before[1] - shift > before[0] and base[i1 - 1 - shift] == base[i2 - 1 - shift]:
+                shift += 1
+            if shift:
+                before[1] -= shift
+                before[3] -= shift
+                spans[k] = [i1 - shift, i2 - shift, j1 - shift, j1 - shift]
+                if k + 1 < len(tags) and tags[k + 1] == "equal":
+                    spans[k + 1][0] -= shift
+                    spans[k + 1][2] -= shift
+                else:
+                    tags.insert(k + 1, "equal")
+                    spans.insert(k + 1, [i2 - shift, i2, j1 - shift, j1])
+        k += 1
+    ops = [(tag, span) for tag, span in zip(tags, spans, strict=True) if span[0] < span[1] or span[2] < span[3]]
+    position = {i1 + n: j1 + n for tag, (i1, i2, j1, _) in ops if tag == "equal" for n in range(i2 - i1)}
+    changes = [Region(span[0], span[1]) for tag, span in ops if tag != "equal"]
     return _Diff(lines, changes, position)
 
 
