@@ -106,6 +106,9 @@ clean:
 readme-images: generate
 	cp docs/generated/diagrams/overview.png assets/readme/overview.png
 	cp test-artifacts/screenshots/overview-light.png assets/readme/screenshot-light.png
+	cp test-artifacts/screenshots/configurator-values.png assets/readme/configurator-values.png
+	cp test-artifacts/screenshots/viewer.png assets/readme/viewer.png
+	cp test-artifacts/screenshots/phone.png assets/readme/phone.png
 
 bench: setup
 	$(PY) scripts/benchmark.py

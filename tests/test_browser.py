@@ -389,6 +389,59 @@ def test_screenshots_of_the_overview(browser, site_url, builder, artifacts, sche
     assert dark_card == (scheme == "dark")  # the diagram's card follows the palette
 
 
+def test_screenshots_for_the_readme(browser, site_servers, artifacts, inventory):
+    """The README's pictures of the tool at work, from the MkDocs build (`make readme-images`
+    copies them): the configurator with a reader's values, a lit part of a cloud diagram, a phone."""
+    site_url = site_servers("mkdocs")
+    folder = artifacts / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    cloud = inventory.clouds[0]
+    # The configurator, filled in.
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(site_url + f"configurator.html?cloud={cloud.id}")
+    page.locator('.rpa-config-output[data-state="ready"]').wait_for()
+    optional = next(c for c in inventory.components if not c.required and not c.default_enabled and not c.requires)
+    page.locator(f'input[name="part"][value="{optional.id}"]').check()
+    page.locator('.rpa-config-output[data-state="ready"]').wait_for()
+    page.locator('input[data-field="release"]').fill("support-bot")
+    page.locator('input[data-field="namespace"]').fill("assistants")
+    # Each setting as its example says (the picture shows a plausible deployment).
+    for field in page.locator(".rpa-config-env input[data-field]").all():
+        field.fill((field.get_attribute("placeholder") or "").removeprefix("e.g. "))
+    first = page.locator(".rpa-config-env input[data-field]").first
+    filled, value = first.get_attribute("data-field"), first.input_value()
+    shown = page.locator("#rpa-config-variables").text_content() or ""
+    diff = page.locator(".rpa-config-diff-list").text_content() or ""
+    page.locator(".rpa-config-diff summary").click()  # folded: the files are the picture
+    page.locator('.rpa-config-file[data-name="variables.sh"]').evaluate("box => box.scrollIntoView()")
+    page.screenshot(path=str(folder / "configurator-values.png"))
+    context.close()
+    assert f"export {filled}='{value}'" in shown and "--namespace=assistants" in diff
+    # A cloud's diagram with one part lit and its tooltip.
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + f"generated/clouds/{cloud.id}.html", wait_until="networkidle")
+    figure = page.locator(".rpa-diagram").first
+    figure.scroll_into_view_if_needed()
+    part = figure.locator("svg [data-node]").nth(1)
+    part.hover()
+    figure.locator(".rpa-tip").wait_for(state="visible")
+    figure.screenshot(path=str(folder / "viewer.png"))
+    context.close()
+    # A phone: the list of parts stands in for the picture.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(site_url + f"generated/clouds/{cloud.id}.html", wait_until="networkidle")
+    page.locator(".rpa-diagram li[data-node]").filter(visible=True).first.wait_for()
+    page.screenshot(path=str(folder / "phone.png"))  # the page's top: its title, then the list
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert wide <= 390
+    for name in ("configurator-values.png", "viewer.png", "phone.png"):
+        assert (folder / name).stat().st_size > 20_000, name
+
+
 # Where each builder's theme takes a query, what opens it first, and where it lists the best
 # match: Material groups results by page (the page, then its sections), Zensical lists sections.
 SEARCH = {

@@ -707,6 +707,7 @@
         box.hidden = !text;
         showFile(box, text);
       });
+      drawChanges();
       if (!rows) return;
       var body = output.querySelector(".rpa-config-env tbody");
       body.innerHTML = fill(current.texts.env_rows);
@@ -716,16 +717,22 @@
     }
     // The diff of the last change of choice: removed text struck through, added text marked.
     function showChanges(previous) {
+      if (!previous) return;
+      current.changes = previous.cloud === current.cloud ? slotChanges(current.doc, previous.picks, current.picks) : null;
+      drawChanges();
+    }
+    // Drawn again when a value is typed, so that the diff shows the reader's values too.
+    function drawChanges() {
       var panel = output.querySelector(".rpa-config-diff");
       var list = panel.querySelector(".rpa-config-diff-list");
+      if (!current || current.changes === undefined) return;
       list.textContent = "";
-      if (!previous) return;
       panel.hidden = false;
-      if (previous.cloud !== current.cloud) {
+      var changes = current.changes;
+      if (!changes) {
         list.textContent = "Another cloud: every file is its own.";
         return;
       }
-      var changes = slotChanges(current.doc, previous.picks, current.picks);
       if (!changes.length) list.textContent = "No file changed.";
       changes.forEach(function (change) {
         var head = document.createElement("p");
