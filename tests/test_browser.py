@@ -142,11 +142,10 @@ def test_cloud_switch_changes_diagram_table_and_snippet_and_sticks(page, site_ur
     tables = [t.inner_text() for t in page.locator(".tabbed-block table").filter(visible=True).all()]
     assert any(comp.offerings[chosen.id].product in t for t in tables)
     assert not any(comp.offerings[first.id].product in t for t in tables)
-    # The choice holds on the next page too, down to the files.
+    # The choice holds on the next page too, down to the files it offers.
     page.goto(site_url + "deploy.html")
-    snippets = [c.inner_text() for c in page.locator(".tabbed-block pre code").filter(visible=True).all()]
-    assert snippets and any(chosen.title in s for s in snippets)
-    assert not any(first.title in s for s in snippets)
+    files = [a.get_attribute("href") or "" for a in page.locator(".tabbed-block a[download]").filter(visible=True).all()]
+    assert files and all(f"/files/{chosen.id}/" in href for href in files)
     # The choice follows the reader to the next page.
     page.goto(site_url + "components.html")
     code = page.locator(f"#{comp.id} ~ .rpa-cloud-tabs > .tabbed-set").first.locator("pre code").filter(visible=True).first
