@@ -476,3 +476,12 @@ def test_searching_a_components_name_finds_its_section_first(browser, site_url, 
         context.close()
         sections = [h for h in hrefs if "#" in h]
         assert sections and sections[0].endswith(f"components.html#{comp.id}"), (comp.name, hrefs)
+
+
+def test_each_cloud_page_opens_the_configurator_on_its_cloud(page, site_url, inventory):
+    """Whole files live in the configurator: a cloud page's link opens it with that cloud chosen."""
+    for cloud in reversed(inventory.clouds):
+        page.goto(site_url + f"generated/clouds/{cloud.id}.html")
+        page.locator("a.md-button--primary", has_text="in the configurator").click()
+        page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud.id}"]').wait_for()
+        assert page.locator(f'input[name="cloud"][value="{cloud.id}"]').is_checked()
