@@ -104,8 +104,8 @@ def store_rendering(key: str, rendered: dict[str, bytes]) -> None:
         atomic_write(cache_dir() / "diagrams" / f"{key}.{fmt}", data)
 
 
-def cached_icon(data: bytes, size: int, shrink: Callable[[bytes], bytes]) -> bytes:
-    """`shrink(data)`, remembered by the icon's content and the target size."""
+def cached_icon(data: bytes, size: str, shrink: Callable[[bytes], bytes]) -> bytes:
+    """`shrink(data)`, remembered by the icon's content and the target size (with the method's version)."""
     path = cache_dir() / "icons" / f"{hashlib.sha256(data).hexdigest()}-{size}.png"
     if path.is_file():
         return path.read_bytes()
