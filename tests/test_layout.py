@@ -53,6 +53,22 @@ REVEAL = """() => {
 }"""
 
 
+# Material sets a code block up (its copy button) when it first comes into view (mkdocs.yml:
+# content.lazy); it names the block's <pre> "__code_…" then. Every block is brought into view
+# once so that the copy buttons are all there to check; the blocks still not set up are returned.
+MOUNT_CODE_BLOCKS = """async () => {
+  const shown = () => [...document.querySelectorAll('pre > code')].filter((c) => c.getClientRects().length);
+  const waiting = () => shown().filter((c) => !c.parentElement.id.startsWith('__code_'));
+  for (const code of waiting()) {
+    if (code.parentElement.id.startsWith('__code_')) continue;
+    code.scrollIntoView({block: 'center'});
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+  window.scrollTo(0, 0);
+  return waiting().length;
+}"""
+
+
 def configurator_states(page) -> Iterator[str]:
     """On the configurator, its default, then every part on with each n-th variant; elsewhere the page as loaded."""
     form = page.locator("form.rpa-configurator")
@@ -171,13 +187,15 @@ def views(browser, site_url, built_repo_site, inventory) -> dict[tuple[int, str]
         page.set_default_timeout(10_000)
         results = found[(width, scheme)] = []
         for path in built_pages(built_repo_site):
-            # By "load", Material has mounted its components (copy buttons, table wrappers).
+            # By "load", Material has mounted its components (table wrappers); the code blocks'
+            # copy buttons come as each block comes into view (MOUNT_CODE_BLOCKS, first below).
             page.goto(site_url + path, wait_until="load")
             page.evaluate(REVEAL)
             for state in configurator_states(page):
                 results.append(
                     {
                         "where": f"{path} ({state})",
+                        "unmounted": page.evaluate(MOUNT_CODE_BLOCKS),
                         "sideways": page.evaluate(SIDEWAYS),
                         "names": page.evaluate(BROKEN_NAMES, names),
                         "copy": page.evaluate(COVERED_TEXT),
@@ -213,6 +231,8 @@ def test_variable_names_never_break_mid_word(views, view):
 def test_copy_buttons_cover_no_text(views, view):
     results = views[view]
     assert sum(r["copy"]["blocks"] for r in results) > 0
+    # Every code block shown had its buttons put in, so none went unchecked.
+    assert not [(r["where"], r["unmounted"]) for r in results if r["unmounted"]]
     failures = [f"{r['where']}: the copy button covers {text}" for r in results for text in r["copy"]["covered"]]
     assert not failures, "\n".join(failures[:60])
 
