@@ -774,6 +774,18 @@ def test_a_phone_shows_the_list_of_parts_instead_of_the_picture(browser, site_ur
     assert width <= 390
 
 
+def test_a_phone_has_the_list_open_before_the_sites_script_runs(browser, site_url):
+    """Opened in the first frame (by the script inlined after the content), not later by site.js:
+    a list opened late would push the page down under the reader."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.route("**/javascripts/site.js", lambda route: route.abort())
+    page.goto(site_url + DIAGRAM_PAGES[-1][0], wait_until="domcontentloaded")
+    opened = page.evaluate("[...document.querySelectorAll('details.rpa-diagram-text')].map(d => d.open)")
+    context.close()
+    assert opened and all(opened)
+
+
 @pytest.mark.parametrize(("path", "diagram"), DIAGRAM_PAGES[:2])
 def test_diagram_as_text_is_a_list_of_parts_and_connections(page, site_url, path, diagram):
     figure = open_viewer(page, site_url, path, diagram)

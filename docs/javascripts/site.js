@@ -50,7 +50,6 @@
    * tooltip plus highlight for each part. Every word it shows is Python's: the zoom bar,
    * the hint and the tooltip box are in the page; each part's text is its SVG <title>. */
 
-  var PHONE = window.matchMedia("(max-width: 600px)"); // the same width as extra.css
   var STEP = 1.5; // zoom factor of one press of + or −
   var WHEEL = 0.002; // zoom per pixel of wheel travel
   var DRAG_SLOP = 4; // pixels a press may wander and still be a click
@@ -501,19 +500,6 @@
     apply();
   }
 
-  function showListsOnPhones() {
-    // On a phone the list of parts replaces the picture (extra.css hides the picture).
-    document.querySelectorAll("details.rpa-diagram-text").forEach(function (d) {
-      if (PHONE.matches && !d.open) {
-        d.open = true;
-        d.dataset.openedForPhone = "1";
-      } else if (!PHONE.matches && d.dataset.openedForPhone) {
-        d.open = false;
-        delete d.dataset.openedForPhone;
-      }
-    });
-  }
-
   /* ---------- configurator ---------- */
 
   function selectionKey(form) {
@@ -843,8 +829,7 @@
       d.setAttribute("aria-label", "Search");
     });
     document.querySelectorAll(".rpa-diagram").forEach(setupViewer);
-    showListsOnPhones();
-    PHONE.addEventListener("change", showListsOnPhones);
+    // On phones the list of parts is opened by overrides/partials/phone-lists.html, before the first paint.
     loadVisibleDiagrams();
     document.querySelectorAll(".tabbed-set input").forEach(function (input) {
       input.addEventListener("change", function () {
