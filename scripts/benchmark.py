@@ -174,19 +174,19 @@ def synthetic(project: Path, size: int) -> Path:
     return path
 
 
+def cold_builds(project: Path, inventory: Path, tag: str, reps: int) -> tuple[float, Path]:
+    """Median of `reps` cold generations of `inventory` (each with its own empty cache), and the
+    last one's output folder."""
+    samples = []
+    for i in range(reps):
+        env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-{tag}-{i}")}
+        out = project / f"out-{tag}-{i}"
+        samples.append(timed([PY, "-m", "generator", "build", "--inventory", str(inventory), "--out", str(out)], project, env))
+    return median(samples), out
+
+
 def scaling(project: Path, sizes: tuple[int, ...] = (25, 50, 100, 200), reps: int = 3) -> dict[int, float]:
-    results = {}
-    for size in sizes:
-        inventory = synthetic(project, size)
-        samples = []
-        for i in range(reps):
-            env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-scale-{size}-{i}")}
-            out = project / f"out-scale-{size}-{i}"
-            samples.append(
-                timed([PY, "-m", "generator", "build", "--inventory", str(inventory), "--out", str(out)], project, env)
-            )
-        results[size] = median(samples)
-    return results
+    return {size: cold_builds(project, synthetic(project, size), f"scale-{size}", reps)[0] for size in sizes}
 
 
 def configurator_bytes(project: Path) -> tuple[int, int]:
@@ -229,15 +229,9 @@ def configurator_scaling(project: Path, extras: tuple[int, ...] = (0, 4, 8), rep
         inventory = with_optional_parts(project, extra)
         inv = load(inventory)
         combinations = sum(1 for _ in all_selections(inv, inv.clouds[0].id))
-        samples = []
-        for i in range(reps):
-            env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-optional-{extra}-{i}")}
-            out = project / f"out-optional-{extra}-{i}"
-            samples.append(
-                timed([PY, "-m", "generator", "build", "--inventory", str(inventory), "--out", str(out)], project, env)
-            )
+        seconds, out = cold_builds(project, inventory, f"optional-{extra}", reps)
         data = max(len(gzip.compress(p.read_bytes())) for p in (out / "configurator").glob("*.json"))
-        results[extra] = (combinations, median(samples), data)
+        results[extra] = (combinations, seconds, data)
     return results
 
 
