@@ -62,11 +62,17 @@ class Conflict(Exception):
 
 
 def override(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep merge where `top` wins (maps merge, everything else replaces, as Helm does)."""
-    out = plain_copy(base)
+    """Deep merge where `top` wins (maps merge, everything else replaces, as Helm does).
+
+    The result shares nothing with `base` or `top`: later merges change it in place.
+    """
+    return _override_in_place(plain_copy(base), top)
+
+
+def _override_in_place(out: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in top.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = override(out[key], value)
+            _override_in_place(out[key], value)
         else:
             out[key] = plain_copy(value)
     return out
@@ -205,7 +211,8 @@ def assemble(inv: Inventory, selection: Selection) -> Assembled:
             env_owner[var.name] = (comp.id, var)
             out.env.append(var)
     for replacement in replaces:
-        out.endpoints = override(out.endpoints, replacement)
+        if replacement:
+            out.endpoints = override(out.endpoints, replacement)
     if any(replaces):
         out.env = _still_used(inv, selection, out.endpoints, out.env)
     if out.remote_storage:

@@ -21,11 +21,26 @@ def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, forc
     key = fingerprint(inventory) if inventory.is_file() else ""
     if key and not force and up_to_date(out_dir, key):
         return WriteReport(skipped=True)
-    from .render import render
-    from .validate import load
+    # In order of need, so that each slow step starts as soon as it can: the icons' head start
+    # (another process), then the inventory's checks, then Graphviz (more processes), and only
+    # then the text renderers, imported and run while Graphviz draws.
+    from .prefetch import start
+
+    prefetch = start(inventory.resolve())
+    try:
+        from .validate import load
+
+        inv = load(inventory, display_name=display(inventory))
+        from .pictures import Drawing
+
+        with Drawing(inv, prefetch) as drawing:
+            from .render import render
+
+            rendered = render(inv, drawing)
+    finally:
+        prefetch.close()
     from .writer import write_tree
 
-    rendered = render(load(inventory, display_name=display(inventory)))
     report = write_tree(out_dir, rendered.files, key)
     report.drawn = list(rendered.drawn)
     return report

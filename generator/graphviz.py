@@ -1,4 +1,10 @@
-"""Run Graphviz's `dot`, failing loudly where Graphviz would not."""
+"""Run Graphviz's `dot`, failing loudly where Graphviz would not.
+
+`start_dot` returns at once with `dot` running in its own process, so the caller
+renders text meanwhile on its own core; `DotRun.result` collects it. Nothing in
+this process waits on `dot` until then (no thread, no pipe to drain): `dot` reads
+its source from a file and writes its images and messages to files.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import BuildError
+
+DOT_TIMEOUT_S = 120  # a graph this project draws takes well under a second
 
 
 def dot_binary() -> str:
@@ -21,22 +29,56 @@ def dot_binary() -> str:
     return found
 
 
+class DotRun:
+    """One `dot` process drawing one graph into every format; `result()` waits for it once."""
+
+    def __init__(self, source: str, formats: tuple[str, ...]) -> None:
+        self._dir = Path(tempfile.mkdtemp(prefix="rpa-dot-"))
+        self._outputs = {fmt: self._dir / f"out.{fmt}" for fmt in formats}
+        graph = self._dir / "in.gv"
+        graph.write_bytes(source.encode("utf-8"))
+        args = [dot_binary(), *(a for fmt, out in self._outputs.items() for a in (f"-T{fmt}", f"-o{out}")), str(graph)]
+        try:
+            with open(self._dir / "stderr", "wb") as err:
+                self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                    args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+                )
+        except BaseException:
+            self.close()
+            raise
+
+    def result(self) -> dict[str, bytes]:
+        """The images, or BuildError on a failure or on any warning about images."""
+        assert self._proc is not None, "result() is called once"
+        try:
+            try:
+                code = self._proc.wait(timeout=DOT_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                raise BuildError(f"Graphviz did not finish within {DOT_TIMEOUT_S} s") from None
+            err = (self._dir / "stderr").read_bytes().decode("utf-8", "replace")
+            # Graphviz exits 0 when an image cannot be loaded; its warning is the only signal.
+            if code != 0 or "No such file" in err or "couldn't open" in err.lower():
+                raise BuildError(f"Graphviz failed (exit {code}): {err.strip() or 'no message'}")
+            return {fmt: path.read_bytes() for fmt, path in self._outputs.items()}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop `dot` if it still runs and remove its files (safe to call more than once)."""
+        proc, self._proc = getattr(self, "_proc", None), None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def start_dot(source: str, formats: tuple[str, ...] = ("svg", "png")) -> DotRun:
+    return DotRun(source, formats)
+
+
 def render_dot(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     """Render `source` once into every format; raise BuildError on any warning about images."""
-    dot = dot_binary()
-    with tempfile.TemporaryDirectory(prefix="rpa-dot-") as tmp:
-        args = [dot]
-        outputs = {}
-        for fmt in formats:
-            out = Path(tmp) / f"out.{fmt}"
-            outputs[fmt] = out
-            args += [f"-T{fmt}", f"-o{out}"]
-        proc = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
-        err = proc.stderr.decode("utf-8", "replace")
-        # Graphviz exits 0 when an image cannot be loaded; its warning is the only signal.
-        if proc.returncode != 0 or "No such file" in err or "couldn't open" in err.lower():
-            raise BuildError(f"Graphviz failed (exit {proc.returncode}): {err.strip() or 'no message'}")
-        return {fmt: path.read_bytes() for fmt, path in outputs.items()}
+    return start_dot(source, formats).result()
 
 
 def graphviz_version() -> str:

@@ -40,7 +40,7 @@ IconClass = Annotated[str, Field(pattern=DOTTED_CLASS)]
 class Strict(BaseModel):
     """Base: unknown keys are errors and no value is silently coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class EnvVar(Strict):

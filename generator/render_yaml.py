@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -24,11 +24,54 @@ LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
 _Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
 class _Dumper(_Base):  # type: ignore[misc, valid-type]
-    """Block style and no YAML aliases even for repeated values."""
+    """Block style and no YAML aliases even for repeated values.
+
+    Most of a dump's time is PyYAML's Python side, not libyaml: for the plain types the
+    renderers produce, nodes are built here exactly as SafeRepresenter builds them (with
+    `dump`'s settings) minus its per-node bookkeeping, and the check whether a plain
+    scalar would read back as a string is remembered. Any other type goes PyYAML's way.
+    tests/test_text.py compares the output with PyYAML's own on random data.
+    """
+
+    _resolved: ClassVar[dict[tuple[str, Any], Any]] = {}  # shared: the answer depends on the class alone
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def represent_data(self, data: Any) -> yaml.Node:
+        if self.sort_keys or self.default_flow_style is not False or self.default_style is not None:
+            return super().represent_data(data)  # not `dump`'s settings
+        kind = type(data)
+        if kind is str:
+            return yaml.ScalarNode(_STR, data)
+        if kind is dict:
+            items = [(self.represent_data(k), self.represent_data(v)) for k, v in data.items()]
+            return yaml.MappingNode(_MAP, items, flow_style=False)
+        if kind is list:
+            return yaml.SequenceNode(_SEQ, [self.represent_data(item) for item in data], flow_style=False)
+        if kind is bool:
+            return yaml.ScalarNode(_BOOL, "true" if data else "false")
+        if kind is int:
+            return yaml.ScalarNode(_INT, str(data))
+        if data is None:
+            return yaml.ScalarNode(_NULL, "null")
+        return super().represent_data(data)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        found = self._resolved.get(key)
+        if found is None:
+            if len(self._resolved) > 65536:
+                self._resolved.clear()
+            found = self._resolved[key] = super().resolve(kind, value, implicit)
+        return found
 
 
 # The configurator renders the same data many times over (config.yml hardly changes between

@@ -12,8 +12,8 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .assemble import clashes, component_fragment, layers
-from .drawing import icon_problem
 from .errors import InventoryError, Path, Problem, describe, format_path
+from .icons import icon_problem
 from .model import PATTERN_PHRASES, Fragment, Inventory
 from .source import Source, read_source
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from generator.build import build
-from generator.diagram_spec import diagram_ids
+from generator.cache import cache_dir
+from generator.diagram_spec import build_spec, diagram_ids
+from generator.errors import InventoryError
+from generator.icons import icon_file
+from generator.images import ICON_EMBED_PX, SHRINK_VERSION, _shrink
+from generator.prefetch import Prefetch, icon_names
 from generator.validate import load
 
-from .conftest import SMALL
+from .conftest import REPO, SMALL
 
 
 @pytest.fixture
@@ -70,3 +79,49 @@ def test_a_failed_build_after_success_keeps_output_and_retries_next_time(fresh):
         build(inventory, out)
     inventory.write_text(good)
     assert build(inventory, out).skipped  # back to the state the output already reflects
+
+
+# ---------- the icons' head start (generator/prefetch.py) ----------
+
+
+def test_the_prefetch_alone_shrinks_every_icon_the_diagrams_draw(fresh):
+    """Run by itself on the raw file, the child leaves in the cache exactly the icons a build embeds,
+    so the build only reads them."""
+    inventory, _ = fresh
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.prefetch", str(inventory)], cwd=REPO, capture_output=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    inv = load(inventory)
+    icons = {icon_file(n.icon) for d in diagram_ids(inv) for n in build_spec(inv, d).nodes()}
+    cached = {p.name: p.read_bytes() for p in (cache_dir() / "icons").iterdir()}
+    expected = {
+        f"{hashlib.sha256(data).hexdigest()}-{ICON_EMBED_PX}-{SHRINK_VERSION}.png": _shrink(data)
+        for data in (p.read_bytes() for p in icons)
+    }
+    assert cached == expected
+
+
+def test_the_prefetch_names_icons_anywhere_in_the_raw_yaml():
+    doc = {"a": {"icon": "diagrams.x.Y"}, "b": [{"icon": "diagrams.z.W", "c": {"icon": 3}}], "icon": ["not", "one"]}
+    assert sorted(icon_names(doc)) == ["diagrams.x.Y", "diagrams.z.W"]
+
+
+def test_a_broken_inventory_stops_the_prefetch_quietly_and_the_build_reports_it(fresh):
+    inventory, out = fresh
+    inventory.write_text("components: [unclosed\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.prefetch", str(inventory)], cwd=REPO, capture_output=True, timeout=120
+    )
+    assert proc.returncode != 0  # the build never shows this: it reports the inventory's problems itself
+    with pytest.raises(InventoryError):
+        build(inventory, out)
+    assert not (cache_dir() / "icons").exists()
+
+
+def test_closing_the_prefetch_stops_a_child_that_still_runs():
+    """A build that fails early does not leave the child behind (nor waits for it)."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    started = time.monotonic()
+    Prefetch(child).close()
+    assert child.poll() is not None and time.monotonic() - started < 10

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import drawing
+from generator import icons
 from generator.assemble import all_selections
 from generator.build import build
 from generator.errors import BuildError, InventoryError
@@ -79,15 +79,15 @@ def test_graphviz_missing_is_a_clear_error(tmp_path: Path):
 
 def test_missing_icon_file_is_a_clear_error(monkeypatch, inventory):
     """A broken install of the library (an icon file gone) stops the build with what to do."""
-    cls = drawing.node_class(inventory.components[0].icon)
+    cls = icons.node_class(inventory.components[0].icon)
     monkeypatch.setattr(cls, "_icon", "no-such-icon.png")  # simulates the broken install
-    drawing.icon_file.cache_clear()
+    icons.icon_file.cache_clear()
     try:
         with pytest.raises(BuildError) as info:
             render_all(inventory)
     finally:
         monkeypatch.undo()
-        drawing.icon_file.cache_clear()
+        icons.icon_file.cache_clear()
     assert "expected every icon file of the `diagrams` library to exist, got missing:" in str(info.value)
     assert "no-such-icon.png" in str(info.value) and "pip install --force-reinstall diagrams" in str(info.value)
 

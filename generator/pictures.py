@@ -1,0 +1,98 @@
+"""Every diagram, drawn while the caller renders the text (inventory -> SVG and PNG).
+
+Graphviz is most of a cold build's work, so `Drawing` starts it first: entering
+starts one `dot` process per diagram whose Graphviz source or icons changed (the
+rest come from the cache), and returns at once. This module imports only what
+that needs; the text renderers are imported while `dot` runs (`build.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .cache import diagram_key, load_rendering, store_rendering
+from .diagram_spec import build_spec, diagram_ids
+from .drawing import dot_source
+from .errors import BuildError
+from .graphviz import DotRun, graphviz_version, start_dot
+from .icons import check_icon_files, icon_file
+from .images import mark_png, shrink_icon
+from .model import Inventory
+from .prefetch import Prefetch
+from .svg import publish
+
+
+@dataclass(frozen=True)
+class Diagram:
+    dot: str  # the Graphviz source
+    svg: str  # published, links relative to the site root
+    png: bytes
+
+
+@dataclass(frozen=True)
+class Label:
+    title: str
+    description: str
+
+
+class Drawing:
+    """Every diagram of `inv`; `finish()` collects them. Leaving early stops every `dot` still running."""
+
+    def __init__(self, inv: Inventory, prefetch: Prefetch | None = None) -> None:
+        specs = {d: build_spec(inv, d) for d in diagram_ids(inv)}
+        classes = sorted({n.icon for s in specs.values() for n in s.nodes()})
+        check_icon_files(classes)
+        self.icon_bytes = {str(icon_file(c)): icon_file(c).read_bytes() for c in classes}
+        version = graphviz_version()
+        self.sources = {d: dot_source(spec) for d, spec in specs.items()}
+        self.keys = {
+            d: diagram_key(self.sources[d], [self.icon_bytes[str(icon_file(n.icon))] for n in spec.nodes()], version)
+            for d, spec in specs.items()
+        }
+        self.renderings = {d: load_rendering(key) for d, key in self.keys.items()}
+        self.missing = [d for d, r in self.renderings.items() if r is None]
+        self.prefetch = prefetch
+        self.runs: dict[str, DotRun] = {}
+
+    def __enter__(self) -> Drawing:
+        try:
+            for diagram_id in self.missing:
+                self.runs[diagram_id] = start_dot(self.sources[diagram_id])
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for run in self.runs.values():
+            run.close()
+        if self.prefetch is not None:
+            self.prefetch.close()
+
+    def finish(self, labels: dict[str, Label]) -> tuple[dict[str, Diagram], list[str]]:
+        """Every diagram (with its title and description), and which ones went through Graphviz."""
+        for diagram_id, run in self.runs.items():
+            images = run.result()
+            store_rendering(self.keys[diagram_id], images)
+            self.renderings[diagram_id] = images
+        if self.prefetch is not None:
+            self.prefetch.wait()  # then shrink_icon finds the icons it shrank in the cache
+        shrunk = {path: shrink_icon(data) for path, data in self.icon_bytes.items()}
+
+        def read_icon(path: str) -> bytes:
+            if path not in shrunk:
+                raise BuildError(f"expected an icon the diagram names, got an unknown image {path}")
+            return shrunk[path]
+
+        out = {}
+        for diagram_id, rendered in self.renderings.items():
+            assert rendered is not None
+            svg = publish(
+                rendered["svg"].decode("utf-8"),
+                prefix=diagram_id,
+                read_icon=read_icon,
+                title=labels[diagram_id].title,
+                description=labels[diagram_id].description,
+            )
+            out[diagram_id] = Diagram(dot=self.sources[diagram_id], svg=svg, png=mark_png(rendered["png"]))
+        return out, self.missing

@@ -1,0 +1,56 @@
+"""The generator's YAML dump (render_yaml.dump) builds PyYAML's nodes itself for speed; it must
+write exactly what PyYAML's own SafeDumper writes with the same settings, for any data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generator import render_yaml
+
+_Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class PlainDumper(_Base):  # type: ignore[misc, valid-type]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def pyyaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=PlainDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+# Strings YAML reads as something else, or must quote, or folds.
+TRICKY = ["yes", "No", "null", "~", "", "1.5", "0x1F", "1e3", "- a", "a: b", "#x", "'q'", '"d"', "* x", "@at", "${VAR}"]
+TRICKY += ["https://example.test/a:b", "line one\nline two", " lead", "trail ", "ünïcødé ☃", "x " * 80, "\t", "\x85"]
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)  # not one of the fast path's types: PyYAML's own way
+    | st.sampled_from(TRICKY)
+    | st.text(max_size=120)
+)
+keys = st.text(max_size=12) | st.sampled_from(TRICKY)
+data = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), data, min_size=1, max_size=5))
+@example({"a": [1, True, None, "yes", {"b": []}, {}], "x" * 30: "y " * 70})
+def test_the_dump_writes_what_pyyaml_writes(doc: dict[str, Any]) -> None:
+    render_yaml._dumped.clear()  # the memo would hide the dumper behind an earlier answer
+    assert render_yaml.dump(doc) == pyyaml(doc)
+
+
+def test_the_resolve_memo_keeps_strings_that_read_as_other_types_quoted() -> None:
+    """Remembered answers are per value: "true" after "truth" still comes out quoted."""
+    render_yaml._dumped.clear()
+    assert render_yaml.dump({"a": "truth", "b": "true", "c": "12", "d": 12}) == "a: truth\nb: 'true'\nc: '12'\nd: 12\n"
