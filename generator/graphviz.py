@@ -81,6 +81,14 @@ def render_dot(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[s
     return start_dot(source, formats).result()
 
 
-def graphviz_version() -> str:
-    proc = subprocess.run([dot_binary(), "-V"], capture_output=True, check=False)
-    return proc.stderr.decode("utf-8", "replace").strip()
+class VersionProbe:
+    """`dot -V`, asked at once and read when needed (it keys the diagram cache)."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            [dot_binary(), "-V"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+
+    def result(self) -> str:
+        _, err = self._proc.communicate(timeout=DOT_TIMEOUT_S)
+        return err.decode("utf-8", "replace").strip()

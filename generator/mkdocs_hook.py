@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -63,6 +64,33 @@ def _fail(message: str) -> None:
     # build and leave the browser on a stale page with no explanation.
     print(f"\n*** {message}\n*** Serving the last good build until this is fixed.\n", file=sys.stderr, flush=True)
     _state["problem"] = message
+
+
+class _Bytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process.
+
+    `mkdocs serve` rebuilds with a new Jinja environment every time, which compiled the
+    theme's templates again on each rebuild; Jinja checks each template's source against
+    what it compiled, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode = _Bytecode()
+
+
+def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
+    env.bytecode_cache = _bytecode
+    return env
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

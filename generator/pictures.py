@@ -14,7 +14,7 @@ from .cache import diagram_key, load_rendering, store_rendering
 from .diagram_spec import build_spec, diagram_ids
 from .drawing import dot_source
 from .errors import BuildError
-from .graphviz import DotRun, graphviz_version, start_dot
+from .graphviz import DotRun, VersionProbe, start_dot
 from .icons import check_icon_files, icon_file
 from .images import mark_png, shrink_icon
 from .model import Inventory
@@ -39,12 +39,13 @@ class Drawing:
     """Every diagram of `inv`; `finish()` collects them. Leaving early stops every `dot` still running."""
 
     def __init__(self, inv: Inventory, prefetch: Prefetch | None = None) -> None:
+        probe = VersionProbe()  # answers while the sources are made
         specs = {d: build_spec(inv, d) for d in diagram_ids(inv)}
         classes = sorted({n.icon for s in specs.values() for n in s.nodes()})
         check_icon_files(classes)
         self.icon_bytes = {str(icon_file(c)): icon_file(c).read_bytes() for c in classes}
-        version = graphviz_version()
         self.sources = {d: dot_source(spec) for d, spec in specs.items()}
+        version = probe.result()
         self.keys = {
             d: diagram_key(self.sources[d], [self.icon_bytes[str(icon_file(n.icon))] for n in spec.nodes()], version)
             for d, spec in specs.items()

@@ -125,3 +125,39 @@ def test_closing_the_prefetch_stops_a_child_that_still_runs():
     started = time.monotonic()
     Prefetch(child).close()
     assert child.poll() is not None and time.monotonic() - started < 10
+
+
+# ---------- compiled templates kept across `mkdocs serve` rebuilds (generator/mkdocs_hook.py) ----------
+
+
+def test_the_template_cache_serves_compiled_templates_and_recompiles_an_edited_one():
+    import jinja2
+
+    hook = _load_hook()
+    sources = {"page.html": "first {{ n }}"}
+    compiled: list[str] = []
+
+    class Counting(jinja2.Environment):
+        def _compile(self, source, filename):
+            compiled.append(source)
+            return super()._compile(source, filename)
+
+    def render() -> str:
+        # A new environment each time, as each rebuild of `mkdocs serve` makes.
+        env = hook.on_env(Counting(loader=jinja2.DictLoader(sources)), config=None, files=None)
+        return env.get_template("page.html").render(n=1)
+
+    assert render() == "first 1" and len(compiled) == 1
+    assert render() == "first 1" and len(compiled) == 1  # the kept code, not compiled again
+    sources["page.html"] = "second {{ n }}"
+    assert render() == "second 1" and len(compiled) == 2  # the edit is compiled afresh
+
+
+def _load_hook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rpa_mkdocs_hook", REPO / "generator" / "mkdocs_hook.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
