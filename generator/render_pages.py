@@ -277,9 +277,9 @@ def component_section(inv: Inventory, index: int) -> str:
             frag = component_fragment(inv, index, cloud.id, var.id if var else None)
             endpoints, values = fragment_files(inv, index, cloud.id, var.id if var else None, frag)
             frag_body = (
-                code_block(endpoints, title="endpoints.yml", searchable=False)
+                code_block(endpoints, lang="yaml-plain", title="endpoints.yml", searchable=False)
                 + "\n"
-                + code_block(values, title="values.yml", searchable=False)
+                + code_block(values, lang="yaml-plain", title="values.yml", searchable=False)
             )
             frag_body += "\n" + env_table(inv, frag.env)
             if var:
