@@ -33,12 +33,13 @@ class DotRun:
     """One `dot` process drawing one graph into every format; `result()` waits for it once."""
 
     def __init__(self, source: str, formats: tuple[str, ...]) -> None:
+        dot = dot_binary()
         self._dir = Path(tempfile.mkdtemp(prefix="rpa-dot-"))
         self._outputs = {fmt: self._dir / f"out.{fmt}" for fmt in formats}
         graph = self._dir / "in.gv"
-        graph.write_bytes(source.encode("utf-8"))
-        args = [dot_binary(), *(a for fmt, out in self._outputs.items() for a in (f"-T{fmt}", f"-o{out}")), str(graph)]
+        args = [dot, *(a for fmt, out in self._outputs.items() for a in (f"-T{fmt}", f"-o{out}")), str(graph)]
         try:
+            graph.write_bytes(source.encode("utf-8"))
             with open(self._dir / "stderr", "wb") as err:
                 self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
                     args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
