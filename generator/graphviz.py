@@ -1,6 +1,6 @@
 """Run Graphviz's `dot`, failing loudly where Graphviz would not.
 
-`start_dot` returns at once with `dot` running in its own process, so the caller
+`DotRun` returns at once with `dot` running in its own process, so the caller
 renders text meanwhile on its own core; `DotRun.result` collects it. Nothing in
 this process waits on `dot` until then (no thread, no pipe to drain): `dot` reads
 its source from a file and writes its images and messages to files.
@@ -32,7 +32,7 @@ def dot_binary() -> str:
 class DotRun:
     """One `dot` process drawing one graph into every format; `result()` waits for it once."""
 
-    def __init__(self, source: str, formats: tuple[str, ...]) -> None:
+    def __init__(self, source: str, formats: tuple[str, ...] = ("svg", "png")) -> None:
         dot = dot_binary()
         self._dir = Path(tempfile.mkdtemp(prefix="rpa-dot-"))
         self._outputs = {fmt: self._dir / f"out.{fmt}" for fmt in formats}
@@ -73,13 +73,9 @@ class DotRun:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def start_dot(source: str, formats: tuple[str, ...] = ("svg", "png")) -> DotRun:
-    return DotRun(source, formats)
-
-
 def render_dot(source: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     """Render `source` once into every format; raise BuildError on any warning about images."""
-    return start_dot(source, formats).result()
+    return DotRun(source, formats).result()
 
 
 class VersionProbe:

@@ -14,7 +14,7 @@ from .cache import diagram_key, load_rendering, store_rendering
 from .diagram_spec import build_spec, diagram_ids
 from .drawing import dot_source
 from .errors import BuildError
-from .graphviz import DotRun, VersionProbe, start_dot
+from .graphviz import DotRun, VersionProbe
 from .icons import check_icon_files, icon_file
 from .images import mark_png, shrink_icon
 from .model import Inventory
@@ -36,7 +36,10 @@ class Label:
 
 
 class Drawing:
-    """Every diagram of `inv`; `finish()` collects them. Leaving early stops every `dot` still running."""
+    """Every diagram of `inv`; `finish()` collects them. Leaving early stops every `dot` still running.
+
+    `prefetch` (the caller's, who also stops it) is waited for before the icons are read.
+    """
 
     def __init__(self, inv: Inventory, prefetch: Prefetch | None = None) -> None:
         probe = VersionProbe()  # answers while the sources are made
@@ -58,7 +61,7 @@ class Drawing:
     def __enter__(self) -> Drawing:
         try:
             for diagram_id in self.missing:
-                self.runs[diagram_id] = start_dot(self.sources[diagram_id])
+                self.runs[diagram_id] = DotRun(self.sources[diagram_id])
         except BaseException:
             self.__exit__()
             raise
@@ -67,8 +70,6 @@ class Drawing:
     def __exit__(self, *exc: object) -> None:
         for run in self.runs.values():
             run.close()
-        if self.prefetch is not None:
-            self.prefetch.close()
 
     def finish(self, labels: dict[str, Label]) -> tuple[dict[str, Diagram], list[str]]:
         """Every diagram (with its title and description), and which ones went through Graphviz."""

@@ -53,9 +53,11 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def _cold_run(project: Path, tag: str) -> float:
+def _cold_run(project: Path, tag: str, inventory: str = "inventory.yml") -> float:
+    """One `python -m generator build` with an empty cache into a new folder (out-<tag>)."""
     env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-{tag}")}
-    return timed([PY, "-m", "generator", "build", "--out", str(project / f"out-{tag}")], project, env)
+    cmd = [PY, "-m", "generator", "build", "--inventory", inventory, "--out", str(project / f"out-{tag}")]
+    return timed(cmd, project, env)
 
 
 def _dot_sources(project: Path) -> list[Path]:
@@ -190,12 +192,8 @@ def synthetic(project: Path, size: int) -> Path:
 def cold_builds(project: Path, inventory: Path, tag: str, reps: int) -> tuple[float, Path]:
     """Median of `reps` cold generations of `inventory` (each with its own empty cache), and the
     last one's output folder."""
-    samples = []
-    for i in range(reps):
-        env = {**ENV, "RPA_CACHE_DIR": str(project / f".cache-{tag}-{i}")}
-        out = project / f"out-{tag}-{i}"
-        samples.append(timed([PY, "-m", "generator", "build", "--inventory", str(inventory), "--out", str(out)], project, env))
-    return median(samples), out
+    samples = [_cold_run(project, f"{tag}-{i}", str(inventory)) for i in range(reps)]
+    return median(samples), project / f"out-{tag}-{reps - 1}"
 
 
 def scaling(project: Path, sizes: tuple[int, ...] = (25, 50, 100, 200), reps: int = 3) -> dict[int, float]:
