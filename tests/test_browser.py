@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,6 +37,26 @@ def cloud_service(inventory):
 
 def visible_text(page, selector: str) -> str:
     return page.locator(selector).filter(visible=True).first.inner_text()
+
+
+def copied_by(page, button) -> str:
+    """What clicking `button` put on the clipboard.
+
+    The clipboard is the browser's, shared by every test, and the page writes it asynchronously:
+    reading right after the click can return an earlier test's text. A marker written first shows
+    when the click's own text has arrived.
+    """
+    marker = f"clipboard marker {time.monotonic_ns()}"
+    page.evaluate("text => navigator.clipboard.writeText(text)", marker)
+    button.click()
+    deadline = time.monotonic() + 10
+    for _ in range(200):
+        text = page.evaluate("navigator.clipboard.readText()")
+        if text != marker or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert text != marker, "the click put nothing on the clipboard within 10 s"
+    return text
 
 
 def section_url(comp_id: str) -> re.Pattern[str]:
@@ -127,8 +148,7 @@ def test_copy_button_puts_the_exact_snippet_on_the_clipboard(page, site_url, inv
     expected = fragment_files(inventory, index, inventory.clouds[0].id, None)[0]
     block = page.locator(f"#{comp.id} ~ .rpa-cloud-tabs > .tabbed-set").first.locator(".tabbed-block").first.locator("pre").first
     block.hover()
-    block.locator('button[data-md-type="copy"]').click()
-    copied = page.evaluate("navigator.clipboard.readText()")
+    copied = copied_by(page, block.locator('button[data-md-type="copy"]'))
     assert copied.strip() == expected.strip()
 
 
@@ -291,8 +311,7 @@ def test_configurator_copy_and_download(page, site_url, inventory, tmp_path: Pat
     _set_configurator(page, inventory, Selection(cloud, base.enabled | {optional.id, *optional.requires}))
     page.locator(f'.rpa-config-output[data-state="ready"][data-cloud="{cloud}"]').wait_for()
     expected = page.locator("#rpa-config-values").text_content()
-    page.locator('button.rpa-copy[data-target="rpa-config-values"]').click()
-    assert page.evaluate("navigator.clipboard.readText()") == expected
+    assert copied_by(page, page.locator('button.rpa-copy[data-target="rpa-config-values"]')) == expected
     with page.expect_download() as info:
         page.locator('a.rpa-download[data-target="rpa-config-endpoints"]').click()
     target = tmp_path / "endpoints.yml"
