@@ -1,5 +1,11 @@
 import gc
+import os
 import sys
+
+# The models use no pydantic plugin. Unless told so, pydantic's first validation looks for one
+# in the entry points of every installed distribution: a few hundredths of a second of a cold
+# build, spent before Graphviz can start. Set the variable yourself to load plugins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from .cli import main
 

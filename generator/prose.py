@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .model import Component, Inventory
 
@@ -14,6 +15,12 @@ def proper_nouns(inv: Inventory) -> frozenset[str]:
     names = [c.name for c in inv.components]
     names += [offer.product for c in inv.components for offer in c.offerings.values()]
     names += [text for cloud in inv.clouds for text in (cloud.name, cloud.title, cloud.kubernetes)]
+    return _capitalised(tuple(names))
+
+
+# Asked once per optional part and diagram: the same names give the same words.
+@lru_cache(maxsize=8)
+def _capitalised(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(word for name in names for word in WORD.findall(name) if word[0].isupper())
 
 

@@ -17,7 +17,7 @@ from .markdown import code_block, inline, link, name_code, table, tabs
 from .model import Component, EnvVar, Inventory, Variant
 from .prose import needed_when
 from .render_commands import kubernetes_variables, train_command, workstation_commands
-from .render_yaml import fragment_files, selection_files
+from .render_yaml import file_names, fragment_files
 from .values import describe
 
 MD_MARK = marks.markdown()
@@ -315,7 +315,7 @@ def components_block(inv: Inventory) -> str:
 def _files_body(inv: Inventory, cloud_id: str, base: str) -> str:
     """Where a cloud's files are: the configurator (whole files, any choice, your values), and the
     default files as plain downloads."""
-    names = list(selection_files(inv, default_selection(inv, cloud_id)))
+    names = file_names(assemble(inv, default_selection(inv, cloud_id)))
     downloads = " ".join(
         f'[:material-download: {name}]({base}{site.file_path(cloud_id, name)}){{ .md-button download="{name}" }}'
         for name in names

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import yaml
@@ -200,6 +200,16 @@ def credentials_file(inv: Inventory, selection: Selection, parts: Assembled | No
     return yaml_file(head, parts.credentials)
 
 
+def file_names(parts: Assembled) -> list[str]:
+    """The names of the files a selection with these parts gets, in the order they are shown."""
+    names = ["endpoints.yml", "values.yml", "variables.sh", "deploy.sh"]
+    if parts.credentials:
+        names.append("credentials.yml")
+    if parts.assistant:
+        names.append("config.yml")
+    return names
+
+
 def selection_files(
     inv: Inventory, selection: Selection, parts: Assembled | None = None, given: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -210,14 +220,12 @@ def selection_files(
     from .render_commands import deploy_script, variables_script
 
     parts = parts or assemble(inv, selection)
-    files = {
-        "endpoints.yml": endpoints_file(inv, selection, parts),
-        "values.yml": values_file(inv, selection, parts),
-        "variables.sh": variables_script(inv, selection, parts, given or {}),
-        "deploy.sh": deploy_script(inv, selection, parts),
+    render: dict[str, Callable[[], str]] = {
+        "endpoints.yml": lambda: endpoints_file(inv, selection, parts),
+        "values.yml": lambda: values_file(inv, selection, parts),
+        "variables.sh": lambda: variables_script(inv, selection, parts, given or {}),
+        "deploy.sh": lambda: deploy_script(inv, selection, parts),
+        "credentials.yml": lambda: credentials_file(inv, selection, parts),
+        "config.yml": lambda: config_file(inv, selection, parts),
     }
-    if parts.credentials:
-        files["credentials.yml"] = credentials_file(inv, selection, parts)
-    if parts.assistant:
-        files["config.yml"] = config_file(inv, selection, parts)
-    return files
+    return {name: render[name]() for name in file_names(parts)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .model import EnvVar, Inventory
 
@@ -56,8 +57,14 @@ def marked(inv: Inventory) -> Inventory:
 
 def describe(inv: Inventory, var: EnvVar) -> str:
     """A variable's description on one line, with {release} and {namespace} filled in."""
-    text = " ".join(var.description.split())
-    return text.replace("{release}", inv.rasa.helm.release).replace("{namespace}", inv.rasa.namespace)
+    return _one_line(var.description, inv.rasa.helm.release, inv.rasa.namespace)
+
+
+# Every file of every selection describes its variables: thousands of calls, few descriptions.
+@lru_cache(maxsize=1024)
+def _one_line(description: str, release: str, namespace: str) -> str:
+    text = " ".join(description.split())
+    return text.replace("{release}", release).replace("{namespace}", namespace)
 
 
 def fill(text: str, inv: Inventory, given: Mapping[str, str]) -> str:
