@@ -24,8 +24,8 @@ Settings, and why:
   would be remembered, so the media query decides. Each report's final screenshot is
   checked to be dark or light as asked.
 - Performance is the median of runs. The bare site is audited BARE_ROUNDS times, spread
-  over the session. A page of ours is audited once, and twice more (the median of the three
-  decides) unless that first run is unambiguous: at the bar or above, with no more than
+  over the session. A page of ours is audited once, and four times more (the median of the
+  five decides) unless that first run is unambiguous: at the bar or above, with no more than
   UNCOUNTED_MS of blocking left out of its score. Lighthouse counts blocking time only after
   the first paint, and where the first paint falls among the page's tasks varies from run
   to run: a page that blocks its main thread for 0.4 s at start-up scored 0.94, 0.96 and
@@ -70,7 +70,9 @@ BARE_PAGES = ["index.html", "guide.html"]
 # so that its runs meet the load our pages met; their median is the bar.
 BARE_ROUNDS = 3
 # Runs of a page of ours whose first run is not unambiguous (see the docstring).
-PERFORMANCE_RUNS = 3
+# Five, not three: under the other tests' load the median of three of the heaviest page met a
+# run of 0.98 now and then (its runs spread over 0.97-1.00).
+PERFORMANCE_RUNS = 5
 # Blocking time (the part of each long task over 50 ms) that a first run may leave out of its
 # score and still decide alone: 50 ms of it, had it counted, costs the desktop score 0.0005.
 UNCOUNTED_MS = 50

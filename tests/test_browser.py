@@ -382,9 +382,15 @@ def test_pages_load_offline_with_no_failed_request_or_console_error(browser, sit
     page.goto(site_url + path, wait_until="networkidle")
     for label in page.locator(".tabbed-labels label").filter(visible=True).all()[:4]:
         label.click()
-    page.wait_for_load_state("networkidle")
+    # A click's diagram arrives later (a fetch after the tab shows): wait until every visible one
+    # has arrived or failed, so that its requests and errors are seen before the context closes.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.rpa-diagram-lazy')]"
+        ".every(h => h.offsetParent === null || h.dataset.state === 'failed')"
+    )
+    unloaded = page.locator('.rpa-diagram-lazy[data-state="failed"]').count()
     context.close()
-    assert outside == [] and failed == [] and errors == []
+    assert outside == [] and failed == [] and errors == [] and unloaded == 0
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -396,7 +402,7 @@ def test_screenshots_of_the_overview(browser, site_url, builder, artifacts, sche
     suffix = "" if builder == "mkdocs" else f"-{builder}"
     shot = artifacts / "screenshots" / f"overview-{scheme}{suffix}.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot))
+    page.screenshot(animations="disabled", path=str(shot))
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     diagram_bg = page.evaluate("getComputedStyle(document.querySelector('.rpa-diagram-canvas')).backgroundColor")
     context.close()
@@ -433,7 +439,7 @@ def test_screenshots_for_the_readme(browser, site_servers, artifacts, inventory)
     diff = page.locator(".rpa-config-diff-list").text_content() or ""
     page.locator(".rpa-config-diff summary").click()  # folded: the files are the picture
     page.locator('.rpa-config-file[data-name="variables.sh"]').evaluate("box => box.scrollIntoView()")
-    page.screenshot(path=str(folder / "configurator-values.png"))
+    page.screenshot(animations="disabled", path=str(folder / "configurator-values.png"))
     context.close()
     assert f"export {filled}='{value}'" in shown and "--namespace=assistants" in diff
     # A cloud's diagram with one part lit and its tooltip.
@@ -445,14 +451,14 @@ def test_screenshots_for_the_readme(browser, site_servers, artifacts, inventory)
     part = figure.locator("svg [data-node]").nth(1)
     part.hover()
     figure.locator(".rpa-tip").wait_for(state="visible")
-    figure.screenshot(path=str(folder / "viewer.png"))
+    figure.screenshot(animations="disabled", path=str(folder / "viewer.png"))
     context.close()
     # A phone: the list of parts stands in for the picture.
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     page.goto(site_url + f"generated/clouds/{cloud.id}.html", wait_until="networkidle")
     page.locator(".rpa-diagram li[data-node]").filter(visible=True).first.wait_for()
-    page.screenshot(path=str(folder / "phone.png"))  # the page's top: its title, then the list
+    page.screenshot(animations="disabled", path=str(folder / "phone.png"))  # the page's top: its title, then the list
     wide = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert wide <= 390

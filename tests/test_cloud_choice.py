@@ -129,6 +129,10 @@ def load_and_record(context, inventory, url: str, ready: str | None = None) -> l
     page.add_init_script(recorder(inventory))
     page.goto(url, wait_until="commit")
     page.wait_for_function("() => window.__cloudFrames && window.__cloudFrames.length >= 3")
+    for _ in range(200):  # the request is reported to Python a moment after the browser makes it
+        if held:
+            break
+        page.wait_for_timeout(25)
     assert held, "Material's script was not requested"
     for route in held:
         route.continue_()

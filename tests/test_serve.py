@@ -32,12 +32,17 @@ def _get(url: str) -> str | None:
         return None
 
 
-def _wait_for(predicate, timeout: float = 60.0, what: str = "") -> str:
+def _wait_for(
+    predicate, timeout: float = 60.0, what: str = "", server: subprocess.Popen | None = None, log: Path | None = None
+) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
         if result:
             return result
+        if server is not None and server.poll() is not None:
+            tail = log.read_text()[-2000:] if log else ""
+            pytest.fail(f"mkdocs serve exited ({server.returncode}) while waiting for {what}:\n{tail}")
         time.sleep(0.3)
     pytest.fail(f"timed out waiting for {what}")
 
@@ -61,7 +66,7 @@ def test_serve_survives_a_broken_inventory_and_recovers(site_copy: Path):
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
     try:
-        page = _wait_for(lambda: _get(url), what="the first build")
+        page = _wait_for(lambda: _get(url), what="the first build", server=server, log=log)
         assert MARKER not in page and f'id="{second["id"]}"' in page
         inventory = site_copy / "inventory.yml"
 
@@ -69,7 +74,9 @@ def test_serve_survives_a_broken_inventory_and_recovers(site_copy: Path):
         broken_data = yaml.safe_load(good)
         broken_data["components"][1]["id"] = first["id"]
         inventory.write_text(yaml.safe_dump(broken_data, sort_keys=False))
-        broken = _wait_for(lambda: (p := _get(url)) and "rpa-build-error" in p and p, what="the error banner")
+        broken = _wait_for(
+            lambda: (p := _get(url)) and "rpa-build-error" in p and p, what="the error banner", server=server, log=log
+        )
         assert f"expected a unique component id, got &#x27;{first['id']}&#x27; again" in broken
         assert "inventory.yml:" in broken
         assert f'id="{second["id"]}"' in broken  # the last good content is still served
@@ -83,6 +90,8 @@ def test_serve_survives_a_broken_inventory_and_recovers(site_copy: Path):
         fixed = _wait_for(
             lambda: (p := _get(url)) and "rpa-build-error" not in p and MARKER in p and p,
             what="the recovered page",
+            server=server,
+            log=log,
         )
         assert f'id="{second["id"]}"' in fixed
         assert server.poll() is None

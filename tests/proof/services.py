@@ -466,6 +466,14 @@ class VaultServer:
         except urllib.error.HTTPError as error:
             return error.code in (429, 472, 473, 501, 503)  # answering: standby, not initialised or sealed
 
+    def _unsealed(self) -> bool:
+        context = ssl.create_default_context(cafile=str(self.tls.ca_cert))
+        try:
+            with urllib.request.urlopen(f"{self.url}/v1/sys/health", context=context, timeout=2) as response:
+                return response.status == 200  # initialised, unsealed and active
+        except (urllib.error.URLError, OSError):
+            return False
+
     def _facts(self, root_token: str, token: str = "") -> VaultFacts:
         return VaultFacts(url=self.url, ca_cert=self.tls.ca_cert, token=token, root_token=root_token, bao=self.bao, log=self.log)
 
@@ -498,7 +506,7 @@ class VaultServer:
         init = json.loads(bootstrap.cli("operator", "init", "-key-shares=1", "-key-threshold=1", "-format=json"))
         admin = self._facts(root_token=init["root_token"])
         admin.cli("operator", "unseal", init["unseal_keys_b64"][0])
-        _wait(self._health, f"unsealed bao server on {self.url}", alive=lambda: self.proc.poll() is None, log=self.log)
+        _wait(self._unsealed, f"unsealed bao server on {self.url}", alive=lambda: self.proc.poll() is None, log=self.log)
         admin.cli("secrets", "enable", "-path=secret", "kv-v2")
         admin.cli("secrets", "enable", "transit")
         admin.cli("policy", "write", "rasa", "-", stdin=self.POLICY)
