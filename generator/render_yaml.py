@@ -74,20 +74,73 @@ class _Dumper(_Base):  # type: ignore[misc, valid-type]
         return found
 
 
-# The configurator renders the same data many times over (config.yml hardly changes between
-# selections); the same data always dumps to the same text.
-_dumped: dict[str, str] = {}
+def _pyyaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+# The configurator renders hundreds of files that differ in a few entries. PyYAML writes each
+# entry of a block mapping, and each item of a block sequence, the same wherever it stands
+# at a given depth (no aliases, no sorting, nothing carried from one sibling to the next):
+# so a file is put together from its entries, each written once by PyYAML and remembered.
+# An entry at depth d is cut out of PyYAML's text for it under d one-line keys ("_:"), so it
+# keeps the indentation, and the line folding that goes with it, it has in the whole file.
+_entries: dict[tuple[Any, ...], str] = {}
+_ENTRIES_MAX = 16384
+
+
+def _nested(depth: int, inner: dict[Any, Any]) -> dict[Any, Any]:
+    for _ in range(depth):
+        inner = {"_": inner}
+    return inner
+
+
+def _simple_key(key: Any) -> bool:
+    # Written on one line as `key:` (PyYAML writes a long or multi-line key as `? key`).
+    return type(key) is str and len(key) <= 64 and not LINE_BREAKS.search(key)
+
+
+def _remembered(key: tuple[Any, ...], make: Callable[[], str]) -> str:
+    found = _entries.get(key)
+    if found is None:
+        if len(_entries) > _ENTRIES_MAX:
+            _entries.clear()
+        found = _entries[key] = make()
+    return found
+
+
+def _entry(depth: int, key: Any, value: Any) -> str:
+    """One `key: value` entry of a block mapping at `depth`, as PyYAML writes it."""
+
+    def make() -> str:
+        if value and type(value) in (dict, list) and _simple_key(key):
+            # `key:` on its own line, then the entries (or the items, at the same depth) below it.
+            head = _pyyaml(_nested(depth, {key: {"_": None}})).splitlines(keepends=True)[depth]
+            if type(value) is dict:
+                return head + "".join(_entry(depth + 1, k, v) for k, v in value.items())
+            return head + "".join(_item(depth, item) for item in value)
+        return "".join(_pyyaml(_nested(depth, {key: value})).splitlines(keepends=True)[depth:])
+
+    # repr tells 1 from "1" and True from "True", as YAML does
+    return _remembered((depth, repr(key), repr(value)), make)
+
+
+def _item(depth: int, item: Any) -> str:
+    """One `- item` of a block sequence that is the value of a mapping entry at `depth`."""
+
+    def make() -> str:
+        return "".join(_pyyaml(_nested(depth, {"_": [item]})).splitlines(keepends=True)[depth + 1 :])
+
+    return _remembered((depth, "-", repr(item)), make)
 
 
 def dump(data: Any) -> str:
+    """`data` in YAML, block style, as PyYAML's SafeDumper writes it with `yaml.dump`'s settings
+    here (tests/test_yaml_dump.py compares the two on random data)."""
     if not data:
         return "{}\n"
-    key = repr(data)  # repr tells 1 from "1" and True from "True", as YAML does
-    if key not in _dumped:
-        if len(_dumped) > 4096:
-            _dumped.clear()
-        _dumped[key] = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return _dumped[key]
+    if type(data) is not dict:
+        return _pyyaml(data)
+    return "".join(_entry(0, key, value) for key, value in data.items())
 
 
 def _comment_block(lines: list[str]) -> str:
