@@ -73,10 +73,6 @@ class Drawing:
 
     def finish(self, labels: dict[str, Label]) -> tuple[dict[str, Diagram], list[str]]:
         """Every diagram (with its title and description), and which ones went through Graphviz."""
-        for diagram_id, run in self.runs.items():
-            images = run.result()
-            store_rendering(self.keys[diagram_id], images)
-            self.renderings[diagram_id] = images
         if self.prefetch is not None:
             self.prefetch.wait()  # then shrink_icon finds the icons it shrank in the cache
         shrunk = {path: shrink_icon(data) for path, data in self.icon_bytes.items()}
@@ -88,7 +84,10 @@ class Drawing:
 
         out = {}
         for diagram_id, rendered in self.renderings.items():
-            assert rendered is not None
+            if rendered is None:
+                # Waited for one at a time: a diagram is published while the later ones still draw.
+                rendered = self.renderings[diagram_id] = self.runs[diagram_id].result()
+                store_rendering(self.keys[diagram_id], rendered)
             svg = publish(
                 rendered["svg"].decode("utf-8"),
                 prefix=diagram_id,
