@@ -22,15 +22,18 @@ def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, forc
     if key and not force and up_to_date(out_dir, key):
         return WriteReport(skipped=True)
     # In order of need, so that each slow step starts as soon as it can: the icons' head start
-    # (another process), then the inventory's checks, then Graphviz (more processes), and only
-    # then the text renderers, imported and run while Graphviz draws.
-    from .prefetch import start
+    # (another process, as soon as the file is parsed), then the inventory's checks, then
+    # Graphviz (more processes), and only then the text renderers, imported and run while
+    # Graphviz draws.
+    from .prefetch import icon_files, start
+    from .source import read_source
 
-    prefetch = start(inventory.resolve())
+    src = read_source(inventory, display(inventory))
+    prefetch = start(icon_files(src.data))
     try:
-        from .validate import load
+        from .validate import check
 
-        inv = load(inventory, display_name=display(inventory))
+        inv = check(src)
         from .pictures import Drawing
 
         with Drawing(inv, prefetch) as drawing:

@@ -8,6 +8,8 @@ its source from a file and writes its images and messages to files.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +18,11 @@ from pathlib import Path
 from .errors import BuildError
 
 DOT_TIMEOUT_S = 120  # a graph this project draws takes well under a second
+# The build's own process is its longest chain: it renders every text file while `dot` draws.
+# At equal priority the `dot` processes (one per diagram) would take most of the cores and the
+# text would finish last, alone on one core; a lower priority lets `dot` use what the text
+# leaves. Measured on two cores: a cold build about a tenth faster, with the same CPU time.
+DOT_NICENESS = 10  # added to the build's own niceness
 
 
 def dot_binary() -> str:
@@ -27,6 +34,14 @@ def dot_binary() -> str:
             "or run `make setup`."
         )
     return found
+
+
+def _lower_priority(pid: int) -> None:
+    if not hasattr(os, "setpriority"):  # Windows: there `dot` keeps the build's priority
+        return
+    # OSError: it has already finished, or the system refuses; the build is only slower.
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, min(os.getpriority(os.PRIO_PROCESS, 0) + DOT_NICENESS, 19))
 
 
 class DotRun:
@@ -44,6 +59,7 @@ class DotRun:
                 self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
                     args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
                 )
+            _lower_priority(self._proc.pid)
         except BaseException:
             self.close()
             raise

@@ -1,14 +1,17 @@
-"""Shrink the inventory's icons in another process while this one starts up.
+"""Shrink the diagrams' icons in another process while this one checks the inventory.
 
 A cold build spends its first third importing pydantic and validating the
 inventory, on one core; nothing else can start until the inventory is valid.
-The icons are the exception: every `icon:` of the raw YAML names one, so a child
-process reads them from the raw file and fills the icon cache (`images.py`)
-on the idle core meanwhile. It is only a head start: the build computes any icon
-the child did not (a broken inventory, a wrong class name, a crash), and the
-build's own checks report the problems.
+The icons are the exception: every `icon:` of the raw YAML names one. As soon as
+the file is parsed, the build looks up the library's icon file for each name and
+a child process shrinks those files into the icon cache (`images.py`) on the
+idle core meanwhile. The child is given files, not the inventory, so it loads
+neither the YAML parser nor the drawing library, only Pillow: it is done before
+Graphviz starts. It is only a head start: the build computes any icon the child
+did not (a wrong class name, a crash), and the build's own checks report the
+problems.
 
-    python -m generator.prefetch INVENTORY      (started by `start`, not by hand)
+    python -m generator.prefetch ICON_FILE...      (started by `start`, not by hand)
 """
 
 from __future__ import annotations
@@ -35,6 +38,27 @@ def icon_names(doc: Any) -> Iterator[str]:
             yield from icon_names(item)
 
 
+def icon_files(doc: Any) -> list[Path]:
+    """The icon file of every name under an `icon` key of the raw document that names one.
+
+    Only names inside the `diagrams` package are looked up (a lookup imports the module the name
+    gives, and the inventory is not checked yet); a name that names no icon is left to the checks.
+    """
+    from .icons import IconError, icon_file
+
+    files = []
+    for name in sorted(set(icon_names(doc))):
+        if not name.startswith("diagrams."):
+            continue
+        try:
+            path = icon_file(name)
+        except (IconError, ValueError):  # ValueError: a name importlib refuses
+            continue
+        if path.is_file():
+            files.append(path)
+    return files
+
+
 class Prefetch:
     """The child process; `wait()` lets it finish (or stops it), and never raises."""
 
@@ -58,11 +82,13 @@ class Prefetch:
         self.wait()
 
 
-def start(inventory: Path) -> Prefetch:
-    """Start the child for `inventory`; a machine that cannot start it builds without it."""
+def start(icons: list[Path]) -> Prefetch:
+    """Start the child shrinking `icons`; a machine that cannot start it builds without it."""
+    if not icons:
+        return Prefetch(None)
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator.prefetch", str(inventory)],
+            [sys.executable, "-m", "generator.prefetch", *map(str, icons)],
             cwd=Path(__file__).resolve().parent.parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -74,20 +100,10 @@ def start(inventory: Path) -> Prefetch:
 
 
 def main(argv: list[str]) -> int:
-    import yaml
-
-    from .icons import IconError, icon_file
     from .images import shrink_icon
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    doc = yaml.load(Path(argv[0]).read_bytes(), Loader=loader)
-    for name in sorted(set(icon_names(doc))):
-        try:
-            path = icon_file(name)
-        except IconError:
-            continue  # the build reports it
-        if path.is_file():
-            shrink_icon(path.read_bytes())
+    for name in argv:
+        shrink_icon(Path(name).read_bytes())
     return 0
 
 

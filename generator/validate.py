@@ -350,7 +350,11 @@ def _fragment_problems(inv: Inventory, index: int, src: Source) -> list[Problem]
 
 def load(path: FsPath, display_name: str | None = None) -> Inventory:
     """Read and check an inventory; raise InventoryError listing every problem."""
-    src = read_source(path, display_name)
+    return check(read_source(path, display_name))
+
+
+def check(src: Source) -> Inventory:
+    """The inventory `src` holds; raise InventoryError listing every problem."""
     inv, problems = structural(src)
     if inv is not None:
         problems = semantic(inv, src)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import subprocess
 import sys
 import time
@@ -17,7 +18,8 @@ from generator.diagram_spec import build_spec, diagram_ids
 from generator.errors import InventoryError
 from generator.icons import icon_file
 from generator.images import ICON_EMBED_PX, SHRINK_VERSION, _shrink
-from generator.prefetch import Prefetch, icon_names
+from generator.prefetch import Prefetch, icon_files, icon_names
+from generator.source import read_source
 from generator.validate import load
 
 from .conftest import REPO, SMALL
@@ -85,11 +87,12 @@ def test_a_failed_build_after_success_keeps_output_and_retries_next_time(fresh):
 
 
 def test_the_prefetch_alone_shrinks_every_icon_the_diagrams_draw(fresh):
-    """Run by itself on the raw file, the child leaves in the cache exactly the icons a build embeds,
-    so the build only reads them."""
+    """Given the icon files the raw file names, the child leaves in the cache exactly the icons a
+    build embeds, so the build only reads them."""
     inventory, _ = fresh
+    files = icon_files(read_source(inventory).data)
     proc = subprocess.run(
-        [sys.executable, "-m", "generator.prefetch", str(inventory)], cwd=REPO, capture_output=True, timeout=120
+        [sys.executable, "-m", "generator.prefetch", *map(str, files)], cwd=REPO, capture_output=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr.decode()
     inv = load(inventory)
@@ -107,16 +110,38 @@ def test_the_prefetch_names_icons_anywhere_in_the_raw_yaml():
     assert sorted(icon_names(doc)) == ["diagrams.x.Y", "diagrams.z.W"]
 
 
-def test_a_broken_inventory_stops_the_prefetch_quietly_and_the_build_reports_it(fresh):
+def test_the_prefetch_looks_up_only_names_in_the_drawing_library(monkeypatch):
+    """The raw file is not checked yet: a name outside `diagrams` is never imported, and a name
+    that draws nothing is left to the checks."""
+    imported: list[str] = []
+    real = importlib.import_module
+
+    def recording(name: str, package: str | None = None) -> object:
+        imported.append(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", recording)
+    doc: dict[str, object] = {"icon": "os.path.Join", "b": {"icon": "diagrams.aws..X", "c": {"icon": "diagrams.Node"}}}
+    doc["a"] = [{"icon": "diagrams.aws.compute.EC2"}, {"icon": "diagrams.aws.compute.Nope"}]
+    assert [p.name for p in icon_files(doc)] == ["ec2.png"]
+    assert imported and all(name.startswith("diagrams") for name in imported)
+
+
+def test_a_broken_inventory_starts_no_prefetch_and_the_build_reports_it(fresh, monkeypatch):
+    import generator.prefetch
+
+    started: list[object] = []
+
+    def recording(icons: list[Path]) -> Prefetch:
+        started.append(icons)
+        return Prefetch(None)
+
+    monkeypatch.setattr(generator.prefetch, "start", recording)
     inventory, out = fresh
     inventory.write_text("components: [unclosed\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator.prefetch", str(inventory)], cwd=REPO, capture_output=True, timeout=120
-    )
-    assert proc.returncode != 0  # the build never shows this: it reports the inventory's problems itself
     with pytest.raises(InventoryError):
         build(inventory, out)
-    assert not (cache_dir() / "icons").exists()
+    assert started == [] and not (cache_dir() / "icons").exists()
 
 
 def test_closing_the_prefetch_stops_a_child_that_still_runs():

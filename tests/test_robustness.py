@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import icons
+from generator import graphviz, icons
 from generator.assemble import all_selections
 from generator.build import build
 from generator.errors import BuildError, InventoryError
@@ -97,6 +97,21 @@ def test_graphviz_exit_0_on_missing_image_is_caught(tmp_path: Path):
     with pytest.raises(BuildError) as info:
         render_dot(source)
     assert "absent.png" in str(info.value)
+
+
+def test_graphviz_runs_below_the_builds_priority(tmp_path: Path, monkeypatch):
+    """`dot` gives way to the build's own process, whose text rendering is the longest chain."""
+    slow = tmp_path / "dot"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(graphviz, "dot_binary", lambda: str(slow))
+    run = graphviz.DotRun("digraph { a }")
+    try:
+        assert run._proc is not None
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, run._proc.pid) == min(own + graphviz.DOT_NICENESS, 19) > own
+    finally:
+        run.close()
 
 
 # ---------- no secrets ----------
