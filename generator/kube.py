@@ -54,9 +54,13 @@ def route(inv: Inventory, var: EnvVar) -> Route:
     return Route("config", inv.rasa.config_map, var.name)
 
 
+# Helm reads these as separators inside a --set-string path; a backslash before each escapes it.
+_SET_ESCAPES = str.maketrans({c: "\\" + c for c in ".,=\\"})
+
+
 def set_path(keys: list[str]) -> str:
     """A chart value path for --set-string: dots inside a key are escaped (eks.amazonaws.com/role-arn)."""
-    return ".".join(re.sub(r"([.,=\\])", r"\\\1", key) for key in keys)
+    return ".".join(key.translate(_SET_ESCAPES) for key in keys)
 
 
 def pod_value(inv: Inventory, var: EnvVar) -> str | None:

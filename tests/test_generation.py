@@ -338,3 +338,11 @@ def test_the_path_of_one_message_is_listed_and_drawn(inventory, text):
             assert found, (diagram_id, comp.id)
             label = found.group(0)
             assert (f"step {' '.join(numbers)}" in label) == bool(numbers), (diagram_id, comp.id)
+
+
+def test_set_string_paths_escape_what_helm_reads_as_separators():
+    """Helm splits a --set-string path at dots, commas and equals signs; a backslash escapes each."""
+    from generator.kube import set_path
+
+    assert set_path(["rasa", "eks.amazonaws.com/role-arn"]) == r"rasa.eks\.amazonaws\.com/role-arn"
+    assert set_path(["a,b", "c=d", "e\\f"]) == r"a\,b.c\=d.e\\f"
