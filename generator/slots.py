@@ -189,7 +189,7 @@ class _Diff:
 
 def _diff(base: list[str], text: str) -> _Diff:
     lines = text.splitlines(keepends=True)
-    if lines == base:  # most files do not change with one group's state: no matcher needed
+    if lines == base:  # many files do not change with one group's state: no matcher needed
         return _Diff(lines, [], {i: i for i in range(len(lines))})
     matcher = difflib.SequenceMatcher(None, base, lines, autojunk=False)
     tags = [op[0] for op in matcher.get_opcodes()]
