@@ -102,7 +102,7 @@ def test_graphviz_exit_0_on_missing_image_is_caught(tmp_path: Path):
 def test_graphviz_runs_below_the_builds_priority(tmp_path: Path, monkeypatch):
     """`dot` gives way to the build's own process, whose text rendering is the longest chain."""
     slow = tmp_path / "dot"
-    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")  # exec: closing it kills the sleep itself
     slow.chmod(0o755)
     monkeypatch.setattr(graphviz, "dot_binary", lambda: str(slow))
     run = graphviz.DotRun("digraph { a }")
