@@ -1,11 +1,5 @@
 import gc
-import os
 import sys
-
-# The models use no pydantic plugin. Unless told so, pydantic's first validation looks for one
-# in the entry points of every installed distribution: a few hundredths of a second of a cold
-# build, spent before Graphviz can start. Set it yourself (to an empty value) to load them.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from .cli import main
 

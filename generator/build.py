@@ -22,18 +22,17 @@ def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, forc
     if key and not force and up_to_date(out_dir, key):
         return WriteReport(skipped=True)
     # In order of need, so that each slow step starts as soon as it can: the icons' head start
-    # (another process, as soon as the file is parsed), then the inventory's checks, then
+    # (another process, which reads the file itself), then the inventory's checks, then
     # Graphviz (more processes), and only then the text renderers, imported and run while
     # Graphviz draws.
-    from .prefetch import icon_files, start
-    from .source import read_source
+    from .prefetch import Prefetch, start
 
-    src = read_source(inventory, display(inventory))
-    prefetch = start(icon_files(src.data))
+    prefetch = start(inventory) if key else Prefetch(None)
     try:
+        from .source import read_source
         from .validate import check
 
-        inv = check(src)
+        inv = check(read_source(inventory, display(inventory)))
         from .pictures import Drawing
 
         with Drawing(inv, prefetch) as drawing:

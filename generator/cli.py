@@ -20,8 +20,9 @@ from .paths import DEFAULT_INVENTORY, DEFAULT_OUT, SCHEMA_PATH, atomic_write, di
 
 def schema_text() -> str:
     from .model import Inventory
+    from .typed import json_schema
 
-    schema = Inventory.model_json_schema()
+    schema = json_schema(Inventory)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$comment"] = marks.SCHEMA_NOTICE
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from .typed import Field, Pattern, Record
 
 # Human wording for each pattern, used by the error formatter so that a
 # pattern mismatch reads "expected <phrase>, got ..." instead of a regex.
@@ -31,22 +31,20 @@ PATTERN_PHRASES: dict[str, str] = {
     VERSION: "a full release number such as 3.21.0",
 }
 
-Slug = Annotated[str, Field(pattern=SLUG)]
-Text = Annotated[str, Field(pattern=NON_EMPTY)]
-Url = Annotated[str, Field(pattern=HTTPS_URL)]
-IconClass = Annotated[str, Field(pattern=DOTTED_CLASS)]
+Slug = Annotated[str, Pattern(SLUG)]
+Text = Annotated[str, Pattern(NON_EMPTY)]
+Url = Annotated[str, Pattern(HTTPS_URL)]
+IconClass = Annotated[str, Pattern(DOTTED_CLASS)]
 
 
-class Strict(BaseModel):
-    """Base: unknown keys are errors and no value is silently coerced."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+class Strict(Record):
+    """Base: unknown keys are errors and no value is silently coerced (typed.py)."""
 
 
 class EnvVar(Strict):
     """An environment variable a component needs at run time."""
 
-    name: Annotated[str, Field(pattern=ENV_NAME)] = Field(
+    name: Annotated[str, Pattern(ENV_NAME)] = Field(
         description="Variable name, as Rasa reads it or as a ${NAME} placeholder uses it."
     )
     description: Text = Field(
@@ -57,7 +55,7 @@ class EnvVar(Strict):
         default=None,
         description="Example value for a non-secret variable (secrets must not have one).",
     )
-    secret_key: Annotated[str, Field(pattern=SECRET_KEY)] | None = Field(
+    secret_key: Annotated[str, Pattern(SECRET_KEY)] | None = Field(
         default=None,
         description="Key inside the Kubernetes Secret; defaults to the variable name.",
     )
@@ -81,7 +79,7 @@ class EnvVar(Strict):
         default=None,
         description="Chart value path this variable sets at install (helm --set-string); it never reaches the pod.",
     )
-    run_flag: Annotated[str, Field(pattern=r"^--[a-z][a-z-]*$")] | None = Field(
+    run_flag: Annotated[str, Pattern(r"^--[a-z][a-z-]*$")] | None = Field(
         default=None,
         description="`rasa run` option that takes this variable on a workstation (the chart passes it itself).",
     )
@@ -215,7 +213,7 @@ class HelmChart(Strict):
 class Rasa(Strict):
     """Facts about the Rasa Pro release the files target."""
 
-    version: Annotated[str, Field(pattern=VERSION)] = Field(
+    version: Annotated[str, Pattern(VERSION)] = Field(
         description="Rasa Pro release the files are proven with; also the container image tag the values pin."
     )
     model: Slug = Field(description="Name of the model archive (without .tar.gz) that training uploads and the server fetches.")

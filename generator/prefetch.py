@@ -1,18 +1,16 @@
 """Shrink the diagrams' icons in another process while this one checks the inventory.
 
-A cold build spends its first third importing pydantic and validating the
-inventory, on one core; nothing else can start until the inventory is valid.
-The icons are the exception: every `icon:` of the raw YAML names one. As soon as
-the file is parsed, the build looks up the library's icon file for each name and
-a child process shrinks those files into the icon cache (`images.py`) on the
-idle core meanwhile. The child is given files, not the inventory, so it loads
-neither the YAML parser nor the drawing library, only Pillow, and is usually
-done before Graphviz starts (about 0.2 s of CPU, against 0.4 s when it read the
-inventory itself). It is only a head start: the build computes any icon the
-child did not (a wrong class name, a crash), and the build's own checks report
-the problems.
+A cold build spends its first part on one core: starting Python, reading and
+checking the inventory; nothing else can start until the inventory is valid. The
+icons are the exception: every `icon:` of the raw YAML names one. So the build
+first starts a child process that reads the file itself, looks up the library's
+icon file for each name and shrinks those files into the icon cache (`images.py`)
+on the idle core, and only then reads the file. The child is done about when
+Graphviz starts. It is only a head start: the build computes any icon the child
+did not (a file it could not read, a wrong class name, a crash), and the build's
+own checks report the problems.
 
-    python -m generator.prefetch ICON_FILE...      (started by `start`, not by hand)
+    python -m generator.prefetch INVENTORY      (started by `start`, not by hand)
 """
 
 from __future__ import annotations
@@ -83,13 +81,11 @@ class Prefetch:
         self.wait()
 
 
-def start(icons: list[Path]) -> Prefetch:
-    """Start the child shrinking `icons`; a machine that cannot start it builds without it."""
-    if not icons:
-        return Prefetch(None)
+def start(inventory: Path) -> Prefetch:
+    """Start the child on `inventory`; a machine that cannot start it builds without it."""
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator.prefetch", *map(str, icons)],
+            [sys.executable, "-m", "generator.prefetch", str(inventory.resolve())],
             cwd=Path(__file__).resolve().parent.parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -100,11 +96,23 @@ def start(icons: list[Path]) -> Prefetch:
     return Prefetch(proc)
 
 
+def raw_document(inventory: Path) -> Any:
+    """The inventory as plain data, unchecked (the build reads it again, with every check)."""
+    import yaml
+
+    from .source import MAX_BYTES
+
+    if inventory.stat().st_size > MAX_BYTES:
+        return None
+    return yaml.load(inventory.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def main(argv: list[str]) -> int:
     from .images import shrink_icon
 
-    for name in argv:
-        shrink_icon(Path(name).read_bytes())
+    (inventory,) = argv
+    for path in icon_files(raw_document(Path(inventory))):
+        shrink_icon(path.read_bytes())
     return 0
 
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path as FsPath
-from typing import Any, get_origin
-
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from .assemble import clashes, component_fragment, layers
 from .errors import InventoryError, Path, Problem, describe, format_path
 from .icons import icon_problem
 from .model import PATTERN_PHRASES, Fragment, Inventory
 from .source import Source, read_source
+from .typed import Error, Record, convert, dump, record_at, record_fields
 
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # Keys whose value is a credential in Rasa's endpoint configs.
@@ -33,21 +32,15 @@ CREDENTIAL_KEYS = {
 TYPE_PHRASES = {
     "string_type": "a text",
     "bool_type": "true or false",
-    "int_type": "a whole number",
     "dict_type": "a mapping",
     "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
     "list_type": "a list",
 }
 
 
-def _expected_keys(model_fields: dict[str, Any]) -> str:
-    return ", ".join(model_fields)
-
-
-def _model_at(path: Path) -> type[BaseModel] | None:
-    """The pydantic model that owns the mapping at `path` (for listing known keys)."""
-    current: type[BaseModel] = Inventory
+def _record_at(path: Path) -> type[Record] | None:
+    """The record that owns the mapping at `path` (for listing known keys)."""
+    current: type[Record] = Inventory
     dict_key_next = False
     for part in path:
         if isinstance(part, int):
@@ -55,53 +48,33 @@ def _model_at(path: Path) -> type[BaseModel] | None:
         if dict_key_next:
             dict_key_next = False
             continue
-        field = current.model_fields.get(str(part))
-        inner = _first_model(field.annotation) if field else None
-        if field is None or inner is None:
+        inner, dict_key_next = record_at(current, str(part))
+        if inner is None:
             return None
-        dict_key_next = get_origin(field.annotation) is dict
         current = inner
     return current
 
 
-def _first_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _first_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _message(err: Mapping[str, Any], path: Path) -> str:
-    kind = err["type"]
-    value = err.get("input")
-    if kind == "missing":
+def _message(err: Error, path: Path) -> str:
+    if err.kind == "missing":
         return "expected this required key, got nothing (the key is missing)"
-    if kind == "extra_forbidden":
-        owner = _model_at(path[:-1])
-        known = f" ({_expected_keys(owner.model_fields)})" if owner else ""
+    if err.kind == "extra_forbidden":
+        owner = _record_at(path[:-1])
+        known = f" ({', '.join(f.name for f in record_fields(owner))})" if owner else ""
         return f"expected one of the known keys{known}, got unknown key {describe(path[-1])}"
-    if kind == "string_pattern_mismatch":
-        phrase = PATTERN_PHRASES.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
-        return f"expected {phrase}, got {describe(value)}"
-    if kind in TYPE_PHRASES:
-        return f"expected {TYPE_PHRASES[kind]}, got {describe(value)}"
-    return f"expected a valid value, got {describe(value)} ({err['msg']})"
+    if err.kind == "string_pattern_mismatch":
+        phrase = PATTERN_PHRASES.get(err.pattern or "", f"text matching {err.pattern}")
+        return f"expected {phrase}, got {describe(err.value)}"
+    return f"expected {TYPE_PHRASES[err.kind]}, got {describe(err.value)}"
 
 
 def structural(src: Source) -> tuple[Inventory | None, list[Problem]]:
     if not isinstance(src.data, dict):
         return None, [Problem(1, "(document)", f"expected a mapping with the inventory keys, got {describe(src.data)}")]
-    try:
-        return Inventory.model_validate(src.data), []
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            path = tuple(err["loc"])
-            problems.append(Problem(src.line(path), format_path(path), _message(err, path)))
-        return None, problems
+    errors: list[Error] = []
+    inv = convert(Inventory, src.data, (), errors)
+    problems = [Problem(src.line(err.loc), format_path(err.loc), _message(err, err.loc)) for err in errors]
+    return (None if problems else inv), problems
 
 
 def _walk(value: Any, path: Path) -> Iterator[tuple[Path, Any, Any]]:
@@ -262,7 +235,7 @@ def _fragment_clashes(first: Fragment, second: Fragment) -> Iterator[tuple[str, 
     env = {v.name: v for v in first.env}
     for var in second.env:
         if var.name in env and env[var.name] != var:
-            yield "env", (var.name,), env[var.name].model_dump(exclude_none=True), var.model_dump(exclude_none=True)
+            yield "env", (var.name,), dump(env[var.name], exclude_none=True), dump(var, exclude_none=True)
 
 
 def _blame(inv: Inventory, index: int, cloud: str, variant: str | None, section: str, path: Path) -> Path:

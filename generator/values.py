@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from .model import EnvVar, Inventory
+from .typed import replace
 
 RELEASE = "release"
 NAMESPACE = "namespace"
@@ -47,8 +48,8 @@ def valid_value(value: str) -> bool:
 
 def named(inv: Inventory, release: str, namespace: str) -> Inventory:
     """The inventory with another release name and namespace (the files follow both)."""
-    helm = inv.rasa.helm.model_copy(update={"release": release})
-    return inv.model_copy(update={"rasa": inv.rasa.model_copy(update={"helm": helm, "namespace": namespace})})
+    helm = replace(inv.rasa.helm, release=release)
+    return replace(inv, rasa=replace(inv.rasa, helm=helm, namespace=namespace))
 
 
 def marked(inv: Inventory) -> Inventory:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,8 +19,8 @@ from generator.diagram_spec import build_spec, diagram_ids
 from generator.errors import InventoryError
 from generator.icons import icon_file
 from generator.images import ICON_EMBED_PX, SHRINK_VERSION, _shrink
-from generator.prefetch import Prefetch, icon_files, icon_names
-from generator.source import read_source
+from generator.prefetch import Prefetch, icon_files, icon_names, raw_document
+from generator.source import MAX_BYTES
 from generator.validate import load
 
 from .conftest import REPO, SMALL
@@ -87,12 +88,11 @@ def test_a_failed_build_after_success_keeps_output_and_retries_next_time(fresh):
 
 
 def test_the_prefetch_alone_shrinks_every_icon_the_diagrams_draw(fresh):
-    """Given the icon files the raw file names, the child leaves in the cache exactly the icons a
-    build embeds, so the build only reads them."""
+    """Given the inventory, the child leaves in the cache exactly the icons a build embeds, so the
+    build only reads them."""
     inventory, _ = fresh
-    files = icon_files(read_source(inventory).data)
     proc = subprocess.run(
-        [sys.executable, "-m", "generator.prefetch", *map(str, files)], cwd=REPO, capture_output=True, timeout=120
+        [sys.executable, "-m", "generator.prefetch", str(inventory)], cwd=REPO, capture_output=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr.decode()
     inv = load(inventory)
@@ -127,21 +127,40 @@ def test_the_prefetch_looks_up_only_names_in_the_drawing_library(monkeypatch):
     assert imported and all(name.startswith("diagrams") for name in imported)
 
 
-def test_a_broken_inventory_starts_no_prefetch_and_the_build_reports_it(fresh, monkeypatch):
+@pytest.mark.parametrize("text", ["components: [unclosed\n", "title: [not, a, text]\n", "x" * (MAX_BYTES + 1)])
+def test_a_broken_inventory_is_reported_and_leaves_no_prefetch_behind(fresh, monkeypatch, text):
+    """The child reads the file before it is checked: whatever it holds, the build reports the
+    problems and the child is gone when the build returns."""
     import generator.prefetch
 
-    started: list[object] = []
+    children: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
 
-    def recording(icons: list[Path]) -> Prefetch:
-        started.append(icons)
-        return Prefetch(None)
+    def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
 
-    monkeypatch.setattr(generator.prefetch, "start", recording)
+    monkeypatch.setattr(generator.prefetch.subprocess, "Popen", recording)
     inventory, out = fresh
-    inventory.write_text("components: [unclosed\n")
+    inventory.write_text(text)
     with pytest.raises(InventoryError):
         build(inventory, out)
-    assert started == [] and not (cache_dir() / "icons").exists()
+    assert len(children) == 1 and children[0].poll() is not None
+
+
+def test_the_prefetch_child_skips_a_file_over_the_size_limit(tmp_path):
+    big = tmp_path / "inventory.yml"
+    big.write_text("icon: diagrams.aws.compute.EC2\n" + "#" * MAX_BYTES)
+    assert raw_document(big) is None
+    assert icon_files(raw_document(big)) == []
+
+
+def test_a_missing_inventory_starts_no_prefetch(tmp_path, monkeypatch):
+    import generator.prefetch
+
+    monkeypatch.setattr(generator.prefetch.subprocess, "Popen", None)  # calling it would fail the test
+    with pytest.raises(InventoryError):
+        build(tmp_path / "nowhere.yml", tmp_path / "out")
 
 
 def test_closing_the_prefetch_stops_a_child_that_still_runs():

@@ -13,6 +13,7 @@ from generator.assemble import Assembled, Selection, all_selections, assemble, s
 from generator.model import Inventory
 from generator.render_commands import kubernetes_variables, train_command, workstation_commands, workstation_variables
 from generator.render_yaml import selection_files
+from generator.typed import dump
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def cases(inv: Inventory) -> list[Case]:
 
 def variables(parts: Assembled, kubernetes: bool) -> list[dict[str, Any]]:
     chosen = kubernetes_variables(parts) if kubernetes else workstation_variables(parts)
-    return [v.model_dump() for v in chosen]
+    return [dump(v) for v in chosen]
 
 
 def helm_command(script: str) -> list[str]:
