@@ -22,17 +22,20 @@ def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, forc
     if key and not force and up_to_date(out_dir, key):
         return WriteReport(skipped=True)
     # In order of need, so that each slow step starts as soon as it can: the icons' head start
-    # (another process, which reads the file itself), then the inventory's checks, then
-    # Graphviz (more processes), and only then the text renderers, imported and run while
-    # Graphviz draws.
-    from .prefetch import Prefetch, start
+    # (another process, started first and sent the icon files once the file is parsed), then
+    # the inventory's checks, then Graphviz (more processes), and only then the text
+    # renderers, imported and run while Graphviz draws.
+    from .prefetch import Prefetch, icon_files, start
 
-    prefetch = start(inventory) if key else Prefetch(None)
+    prefetch = start() if key else Prefetch(None)
     try:
         from .source import read_source
+
+        src = read_source(inventory, display(inventory))
+        prefetch.send(icon_files(src.data))
         from .validate import check
 
-        inv = check(read_source(inventory, display(inventory)))
+        inv = check(src)
         from .pictures import Drawing
 
         with Drawing(inv, prefetch) as drawing:

@@ -3,23 +3,27 @@
 A cold build spends its first part on one core: starting Python, reading and
 checking the inventory; nothing else can start until the inventory is valid. The
 icons are the exception: every `icon:` of the raw YAML names one. So the build
-first starts a child process that reads the file itself, looks up the library's
-icon file for each name and shrinks those files into the icon cache (`images.py`)
-on the idle core, and only then reads the file. The child is done about when
-Graphviz starts. It is only a head start: the build computes any icon the child
-did not (a file it could not read, a wrong class name, a crash), and the build's
-own checks report the problems.
+first starts a child process, which loads Pillow while the build reads the file;
+as soon as the file is parsed, the build looks up the library's icon file for each
+name (importing the modules its checks and drawing need anyway) and sends the
+child the list on its standard input. The child shrinks those files into the icon
+cache (`images.py`) on the idle core, and is done about when Graphviz starts. It
+is only a head start: the build computes any icon the child did not (a wrong class
+name, a crash), and the build's own checks report the problems.
 
-    python -m generator.prefetch INVENTORY      (started by `start`, not by hand)
+    python -m generator.prefetch < ICON_FILES      (started by `start`, not by hand)
 """
 
 from __future__ import annotations
 
-import subprocess
+import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import subprocess
 
 WAIT_S = 60  # shrinking this project's icons takes well under a second
 
@@ -59,12 +63,27 @@ def icon_files(doc: Any) -> list[Path]:
 
 
 class Prefetch:
-    """The child process; `wait()` lets it finish (or stops it), and never raises."""
+    """The child process: `send()` gives it the icon files, `wait()` lets it finish (or stops
+    it); none of them raises."""
 
     def __init__(self, proc: subprocess.Popen[bytes] | None) -> None:
         self._proc = proc
 
+    def send(self, icons: list[Path]) -> None:
+        """Hand the child its icon files, then end its input (it exits after the last one)."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.stdin.closed:
+            return
+        try:
+            with proc.stdin:
+                proc.stdin.write("".join(f"{path}\n" for path in icons).encode())
+        except OSError:  # the child is gone already: the build shrinks what it needs itself
+            pass
+
     def wait(self) -> None:
+        import subprocess
+
+        self._end_input()
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -80,14 +99,24 @@ class Prefetch:
             self._proc.kill()
         self.wait()
 
+    def _end_input(self) -> None:
+        """Close the child's input if nothing closed it yet (then it stops waiting for files)."""
+        stdin = self._proc.stdin if self._proc is not None else None
+        if stdin is not None and not stdin.closed:
+            with contextlib.suppress(OSError):
+                stdin.close()
 
-def start(inventory: Path) -> Prefetch:
-    """Start the child on `inventory`; a machine that cannot start it builds without it."""
+
+def start() -> Prefetch:
+    """Start the child, which waits for its icon files; a machine that cannot start it builds
+    without it."""
+    import subprocess
+
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator.prefetch", str(inventory.resolve())],
+            [sys.executable, "-m", "generator.prefetch"],
             cwd=Path(__file__).resolve().parent.parent,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -96,25 +125,17 @@ def start(inventory: Path) -> Prefetch:
     return Prefetch(proc)
 
 
-def raw_document(inventory: Path) -> Any:
-    """The inventory as plain data, unchecked (the build reads it again, with every check)."""
-    import yaml
+def main(lines: Iterator[str]) -> int:
+    """Shrink each icon file named on a line of `lines`, in the order given."""
+    import PIL.Image  # noqa: F401 - loaded while the build reads the inventory
 
-    from .source import MAX_BYTES
-
-    if inventory.stat().st_size > MAX_BYTES:
-        return None
-    return yaml.load(inventory.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def main(argv: list[str]) -> int:
     from .images import shrink_icon
 
-    (inventory,) = argv
-    for path in icon_files(raw_document(Path(inventory))):
-        shrink_icon(path.read_bytes())
+    for line in lines:
+        if line.strip():
+            shrink_icon(Path(line.strip()).read_bytes())
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.stdin))

@@ -19,8 +19,8 @@ from generator.diagram_spec import build_spec, diagram_ids
 from generator.errors import InventoryError
 from generator.icons import icon_file
 from generator.images import ICON_EMBED_PX, SHRINK_VERSION, _shrink
-from generator.prefetch import Prefetch, icon_files, icon_names, raw_document
-from generator.source import MAX_BYTES
+from generator.prefetch import Prefetch, icon_files, icon_names, start
+from generator.source import MAX_BYTES, read_source
 from generator.validate import load
 
 from .conftest import REPO, SMALL
@@ -88,11 +88,12 @@ def test_a_failed_build_after_success_keeps_output_and_retries_next_time(fresh):
 
 
 def test_the_prefetch_alone_shrinks_every_icon_the_diagrams_draw(fresh):
-    """Given the inventory, the child leaves in the cache exactly the icons a build embeds, so the
-    build only reads them."""
+    """Given the icon files the raw file names, the child leaves in the cache exactly the icons a
+    build embeds, so the build only reads them."""
     inventory, _ = fresh
+    files = "".join(f"{path}\n" for path in icon_files(read_source(inventory).data))
     proc = subprocess.run(
-        [sys.executable, "-m", "generator.prefetch", str(inventory)], cwd=REPO, capture_output=True, timeout=120
+        [sys.executable, "-m", "generator.prefetch"], input=files.encode(), cwd=REPO, capture_output=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr.decode()
     inv = load(inventory)
@@ -129,10 +130,8 @@ def test_the_prefetch_looks_up_only_names_in_the_drawing_library(monkeypatch):
 
 @pytest.mark.parametrize("text", ["components: [unclosed\n", "title: [not, a, text]\n", "x" * (MAX_BYTES + 1)])
 def test_a_broken_inventory_is_reported_and_leaves_no_prefetch_behind(fresh, monkeypatch, text):
-    """The child reads the file before it is checked: whatever it holds, the build reports the
+    """The child starts before the file is read: whatever it holds, the build reports the
     problems and the child is gone when the build returns."""
-    import generator.prefetch
-
     children: list[subprocess.Popen[bytes]] = []
     real_popen = subprocess.Popen
 
@@ -140,7 +139,7 @@ def test_a_broken_inventory_is_reported_and_leaves_no_prefetch_behind(fresh, mon
         children.append(real_popen(*args, **kwargs))
         return children[-1]
 
-    monkeypatch.setattr(generator.prefetch.subprocess, "Popen", recording)
+    monkeypatch.setattr(subprocess, "Popen", recording)
     inventory, out = fresh
     inventory.write_text(text)
     with pytest.raises(InventoryError):
@@ -148,17 +147,18 @@ def test_a_broken_inventory_is_reported_and_leaves_no_prefetch_behind(fresh, mon
     assert len(children) == 1 and children[0].poll() is not None
 
 
-def test_the_prefetch_child_skips_a_file_over_the_size_limit(tmp_path):
-    big = tmp_path / "inventory.yml"
-    big.write_text("icon: diagrams.aws.compute.EC2\n" + "#" * MAX_BYTES)
-    assert raw_document(big) is None
-    assert icon_files(raw_document(big)) == []
+def test_a_child_sent_no_files_exits_on_its_own_when_waited_for(monkeypatch, tmp_path):
+    """Waiting ends the child's input, so it never waits for files that will not come."""
+    monkeypatch.setenv("RPA_CACHE_DIR", str(tmp_path / "cache"))
+    prefetch = start()
+    child = prefetch._proc
+    started = time.monotonic()
+    prefetch.wait()
+    assert child is not None and child.returncode == 0 and time.monotonic() - started < 30
 
 
 def test_a_missing_inventory_starts_no_prefetch(tmp_path, monkeypatch):
-    import generator.prefetch
-
-    monkeypatch.setattr(generator.prefetch.subprocess, "Popen", None)  # calling it would fail the test
+    monkeypatch.setattr(subprocess, "Popen", None)  # starting any process would fail the test
     with pytest.raises(InventoryError):
         build(tmp_path / "nowhere.yml", tmp_path / "out")
 
