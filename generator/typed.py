@@ -6,7 +6,7 @@ from the plain data `source.py` reads, collecting every problem with its key pat
 instead of stopping at the first, and never coercing a value into another type.
 `json_schema` exports the same declarations for editors.
 
-This replaced a validation library (pydantic) that cost a cold build about 0.23 s
+This replaced a validation library (pydantic) that cost a cold build about 0.3 s
 of CPU before Graphviz could start (its import, building the models' validators,
 the first validation), against 0.06 s for this module, the models and the same
 checks; the inventory needs only these few kinds of value. The messages, and the
