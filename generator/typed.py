@@ -9,8 +9,9 @@ instead of stopping at the first, and never coercing a value into another type.
 This replaced a validation library (pydantic) that cost a cold build about 0.3 s
 of CPU before Graphviz could start (its import, building the models' validators,
 the first validation), against 0.06 s for this module, the models and the same
-checks; the inventory needs only these few kinds of value. The messages, and the
-exported JSON Schema byte for byte, stayed the same.
+checks; the inventory needs only these few kinds of value. The messages stayed the
+same (but that a wrong mapping key is now named as `offerings.AWS`, not
+`offerings.AWS["[key]"]`), and so did the exported JSON Schema, byte for byte.
 """
 
 from __future__ import annotations
