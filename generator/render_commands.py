@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
+from typing import Any
 
 from . import kube
 from .assemble import Assembled, Selection, assemble
@@ -35,6 +36,32 @@ def _continued(lines: list[str]) -> str:
 def _require(variables: list[EnvVar]) -> list[str]:
     # One line per variable: a missing export stops the script before anything changes.
     return [f': "${{{var.name}:?export {var.name} first (values.yml says what it holds)}}"' for var in variables]
+
+
+def tls_secrets(values: Any) -> list[str]:
+    """The Secrets an Ingress of the chart's values serves its certificate from (`tls[].secretName`)."""
+    found: set[str] = set()
+    if isinstance(values, dict):
+        for key, value in values.items():
+            if key == "tls" and isinstance(value, list):
+                found.update(t["secretName"] for t in value if isinstance(t, dict) and isinstance(t.get("secretName"), str))
+            else:
+                found.update(tls_secrets(value))
+    elif isinstance(values, list):
+        for item in values:
+            found.update(tls_secrets(item))
+    return sorted(found)
+
+
+def tls_checks(inv: Inventory, parts: Assembled) -> list[str]:
+    """deploy.sh's lines that look for each certificate Secret the Ingress serves."""
+    # Not an error: cert-manager, say, issues the Secret only once the Ingress exists.
+    ns = f"--namespace={inv.rasa.namespace}"
+    return [
+        f'kubectl {ns} get secret {name} >/dev/null 2>&1 || echo "note: the Ingress serves HTTPS with the '
+        f'certificate in the Secret {name}, which does not exist yet: create it, or let cert-manager issue it" >&2'
+        for name in tls_secrets(kube.helm_values(inv, parts))
+    ]
 
 
 def train_command(inv: Inventory, parts: Assembled) -> str | None:
@@ -153,6 +180,7 @@ def deploy_script(inv: Inventory, selection: Selection, parts: Assembled | None 
         "# 3. Install or upgrade the chart, and wait until its pods are ready",
         f"helm repo add {h.repo_name} {h.repo_url} --force-update",
         _continued(install),
+        *tls_checks(inv, parts),
         "",
         "# 4. Restart Rasa Pro so that it reads changed settings, and wait for the new pods",
         f"kubectl {ns} rollout restart deployment/{h.release}",

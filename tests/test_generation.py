@@ -5,22 +5,26 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 import yaml
 
 from generator import marks, slots
-from generator.assemble import all_selections, assemble, default_selection, override, selection_key
+from generator.assemble import Assembled, all_selections, assemble, default_selection, override, selection_key
 from generator.cli import SCHEMA_PATH, schema_text
 from generator.diagram_spec import OVERVIEW, build_spec, diagram_ids
 from generator.render import render
-from generator.render_commands import run_command
+from generator.render_commands import run_command, tls_checks
 from generator.render_configurator import ENV_ROWS
+from generator.render_yaml import selection_files
 
+from .cases import configurator_cases
 from .conftest import FIXTURES, REPO, starts_with_the_notice
 
 CHART = FIXTURES / "rasa-helm-chart-2.4.0"
@@ -346,3 +350,35 @@ def test_set_string_paths_escape_what_helm_reads_as_separators():
 
     assert set_path(["rasa", "eks.amazonaws.com/role-arn"]) == r"rasa.eks\.amazonaws\.com/role-arn"
     assert set_path(["a,b", "c=d", "e\\f"]) == r"a\,b.c\=d.e\\f"
+
+
+def test_deploy_sh_checks_each_certificate_the_ingress_serves(inventory):
+    """Whatever values.yml's Ingress names in `tls[].secretName`, deploy.sh looks for that Secret
+    after installing (read from the rendered files of every selection, or past the limit of
+    tests/cases.py a sample and every single change)."""
+    named = 0
+    for selection in configurator_cases(inventory):
+        files = selection_files(inventory, selection)
+        ingress = yaml.safe_load(files["values.yml"]).get("rasa", {}).get("ingress", {})
+        secrets = sorted({t["secretName"] for t in ingress.get("tls", [])})
+        checks = re.findall(r"^kubectl --namespace=\S+ get secret (\S+) ", files["deploy.sh"], re.MULTILINE)
+        assert checks == secrets, (selection.cloud, selection_key(selection, inventory))
+        named += len(secrets)
+    if any(
+        "tls" in (o.config.values.get("rasa", {}).get("ingress", {})) for c in inventory.components for o in c.offerings.values()
+    ):
+        assert named, "the inventory names a TLS Secret but no selection's deploy.sh checks it"
+
+
+@pytest.mark.parametrize(("found", "note"), [(True, False), (False, True)])
+def test_a_missing_certificate_is_a_note_not_a_stop(inventory, tmp_path: Path, found: bool, note: bool):
+    """cert-manager may issue the Secret only once the Ingress exists: deploy.sh goes on either way."""
+    (tmp_path / "kubectl").write_text(f"#!/bin/sh\nexit {0 if found else 1}\n")
+    (tmp_path / "kubectl").chmod(0o755)
+    parts = Assembled(values={"rasa": {"ingress": {"enabled": True, "tls": [{"secretName": "site-cert"}]}}})
+    script = "set -euo pipefail\n" + "\n".join(tls_checks(inventory, parts)) + "\necho went on\n"
+    proc = subprocess.run(
+        ["bash", "-c", script], env={"PATH": f"{tmp_path}:/usr/bin:/bin"}, capture_output=True, text=True, timeout=30
+    )
+    assert proc.returncode == 0 and proc.stdout == "went on\n"
+    assert ("Secret site-cert, which does not exist yet" in proc.stderr) is note
