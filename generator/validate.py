@@ -55,13 +55,13 @@ def _record_at(path: Path) -> type[Record] | None:
     return current
 
 
-def _message(err: Error, path: Path) -> str:
+def _message(err: Error) -> str:
     if err.kind == "missing":
         return "expected this required key, got nothing (the key is missing)"
     if err.kind == "extra_forbidden":
-        owner = _record_at(path[:-1])
+        owner = _record_at(err.loc[:-1])
         known = f" ({', '.join(f.name for f in record_fields(owner))})" if owner else ""
-        return f"expected one of the known keys{known}, got unknown key {describe(path[-1])}"
+        return f"expected one of the known keys{known}, got unknown key {describe(err.loc[-1])}"
     if err.kind == "string_pattern_mismatch":
         phrase = PATTERN_PHRASES.get(err.pattern or "", f"text matching {err.pattern}")
         return f"expected {phrase}, got {describe(err.value)}"
@@ -73,7 +73,7 @@ def structural(src: Source) -> tuple[Inventory | None, list[Problem]]:
         return None, [Problem(1, "(document)", f"expected a mapping with the inventory keys, got {describe(src.data)}")]
     errors: list[Error] = []
     inv = convert(Inventory, src.data, (), errors)
-    problems = [Problem(src.line(err.loc), format_path(err.loc), _message(err, err.loc)) for err in errors]
+    problems = [Problem(src.line(err.loc), format_path(err.loc), _message(err)) for err in errors]
     return (None if problems else inv), problems
 
 
