@@ -74,11 +74,9 @@ class Prefetch:
         proc = self._proc
         if proc is None or proc.stdin is None or proc.stdin.closed:
             return
-        try:
-            with proc.stdin:
-                proc.stdin.write("".join(f"{path}\n" for path in icons).encode())
-        except OSError:  # the child is gone already: the build shrinks what it needs itself
-            pass
+        # OSError: the child is gone already; the build shrinks what it needs itself.
+        with contextlib.suppress(OSError), proc.stdin:
+            proc.stdin.write("".join(f"{path}\n" for path in icons).encode())
 
     def wait(self) -> None:
         import subprocess

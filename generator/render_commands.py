@@ -60,7 +60,8 @@ def tls_checks(inv: Inventory, parts: Assembled) -> list[str]:
     return [
         f'kubectl {ns} get secret {name} >/dev/null 2>&1 || echo "note: the Ingress serves HTTPS with the '
         f'certificate in the Secret {name}, which does not exist yet: create it, or let cert-manager issue it" >&2'
-        for name in tls_secrets(kube.helm_values(inv, parts))
+        # The chart values the parts set: the same entries values.yml holds, without laying them out again.
+        for name in tls_secrets(parts.values)
     ]
 
 
