@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import BuildError
+from .waiting import wait_for
 
 DOT_TIMEOUT_S = 120  # a graph this project draws takes well under a second
 # The build's own process is its longest chain: it renders every text file while `dot` draws.
@@ -63,13 +64,14 @@ class DotRun:
         except BaseException:
             self.close()
             raise
+        self.process: subprocess.Popen[bytes] = self._proc  # to watch; `result()` waits for it
 
     def result(self) -> dict[str, bytes]:
         """The images, or BuildError on a failure or on any warning about images."""
         assert self._proc is not None, "result() is called once"
         try:
             try:
-                code = self._proc.wait(timeout=DOT_TIMEOUT_S)
+                code = wait_for(self._proc, DOT_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 raise BuildError(f"Graphviz did not finish within {DOT_TIMEOUT_S} s") from None
             err = (self._dir / "stderr").read_bytes().decode("utf-8", "replace")

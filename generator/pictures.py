@@ -14,12 +14,13 @@ from .cache import diagram_key, load_rendering, store_rendering
 from .diagram_spec import build_spec, diagram_ids
 from .drawing import dot_source
 from .errors import BuildError
-from .graphviz import DotRun, VersionProbe
+from .graphviz import DOT_TIMEOUT_S, DotRun, VersionProbe
 from .icons import check_icon_files, icon_file
 from .images import mark_png, shrink_icon
 from .model import Inventory
 from .prefetch import Prefetch
 from .svg import publish
+from .waiting import first_to_end
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,7 @@ class Drawing:
                 raise BuildError(f"expected an icon the diagram names, got an unknown image {path}")
             return shrunk[path]
 
-        out = {}
-        for diagram_id, rendered in self.renderings.items():
-            if rendered is None:
-                # Waited for one at a time: a diagram is published while the later ones still draw.
-                rendered = self.renderings[diagram_id] = self.runs[diagram_id].result()
-                store_rendering(self.keys[diagram_id], rendered)
+        def published(diagram_id: str, rendered: dict[str, bytes]) -> Diagram:
             svg = publish(
                 rendered["svg"].decode("utf-8"),
                 prefix=diagram_id,
@@ -95,5 +91,15 @@ class Drawing:
                 title=labels[diagram_id].title,
                 description=labels[diagram_id].description,
             )
-            out[diagram_id] = Diagram(dot=self.sources[diagram_id], svg=svg, png=mark_png(rendered["png"]))
-        return out, self.missing
+            return Diagram(dot=self.sources[diagram_id], svg=svg, png=mark_png(rendered["png"]))
+
+        done = {d: published(d, r) for d, r in self.renderings.items() if r is not None}
+        # In the order the `dot` processes end: each diagram is published while the others still
+        # draw, and only the last one is left for after the last `dot`.
+        running = {d: self.runs[d] for d in self.missing}
+        while running:
+            diagram_id = first_to_end({d: run.process for d, run in running.items()}, DOT_TIMEOUT_S)
+            rendered = self.renderings[diagram_id] = running.pop(diagram_id).result()
+            store_rendering(self.keys[diagram_id], rendered)
+            done[diagram_id] = published(diagram_id, rendered)
+        return {d: done[d] for d in self.renderings}, self.missing

@@ -81,12 +81,14 @@ class Prefetch:
     def wait(self) -> None:
         import subprocess
 
+        from .waiting import wait_for
+
         self._end_input()
         proc, self._proc = self._proc, None
         if proc is None:
             return
         try:
-            proc.wait(timeout=WAIT_S)
+            wait_for(proc, WAIT_S)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -125,9 +127,13 @@ def start() -> Prefetch:
 
 def main(lines: Iterator[str]) -> int:
     """Shrink each icon file named on a line of `lines`, in the order given."""
-    import PIL.Image  # noqa: F401 - loaded while the build reads the inventory
+    import PIL.Image
 
     from .images import shrink_icon
+
+    # Loaded while the build reads the inventory: the first Image.open would load these
+    # format plugins (a fifth of this child's work) after the icon files have come.
+    PIL.Image.preinit()
 
     for line in lines:
         if line.strip():

@@ -40,16 +40,18 @@ def _require(variables: list[EnvVar]) -> list[str]:
 
 def tls_secrets(values: Any) -> list[str]:
     """The Secrets an Ingress of the chart's values serves its certificate from (`tls[].secretName`)."""
+    # A walk without recursion that skips scalars: it runs for every selection the configurator
+    # renders.
     found: set[str] = set()
-    if isinstance(values, dict):
-        for key, value in values.items():
+    stack = [values] if isinstance(values, (dict, list)) else []
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
             if key == "tls" and isinstance(value, list):
                 found.update(t["secretName"] for t in value if isinstance(t, dict) and isinstance(t.get("secretName"), str))
-            else:
-                found.update(tls_secrets(value))
-    elif isinstance(values, list):
-        for item in values:
-            found.update(tls_secrets(item))
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
     return sorted(found)
 
 

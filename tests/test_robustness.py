@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import graphviz, icons
+from generator import graphviz, icons, waiting
 from generator.assemble import all_selections
 from generator.build import build
 from generator.errors import BuildError, InventoryError
@@ -97,6 +98,58 @@ def test_graphviz_exit_0_on_missing_image_is_caught(tmp_path: Path):
     with pytest.raises(BuildError) as info:
         render_dot(source)
     assert "absent.png" in str(info.value)
+
+
+def test_waiting_for_a_process_wakes_when_it_ends_without_polling(monkeypatch):
+    """`Popen.wait(timeout=...)` sleeps between polls (up to 50 ms late); `wait_for` must not."""
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+
+    def no_sleep(seconds: float) -> None:
+        raise AssertionError(f"waited by polling (slept {seconds} s)")
+
+    if hasattr(os, "pidfd_open"):
+        monkeypatch.setattr(time, "sleep", no_sleep)  # where Popen.wait sleeps between polls
+    assert waiting.wait_for(proc, 30) == 3
+    assert waiting.wait_for(proc, 30) == 3  # reaped already: still answers
+
+
+def test_waiting_for_a_process_times_out_and_falls_back(monkeypatch):
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait_for(proc, 0.2)
+
+        def refuse(pid: int) -> int:
+            raise OSError("no pidfd here")
+
+        monkeypatch.setattr(os, "pidfd_open", refuse, raising=False)
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait_for(proc, 0.2)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert waiting.wait_for(proc, 30) == -9
+
+
+def test_the_first_process_to_end_is_named_whatever_its_place(monkeypatch):
+    """Diagrams are published in the order their `dot` ends, not in the order they started."""
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    quick = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        assert waiting.first_to_end({"slow": slow, "quick": quick}, 30) == "quick"
+        assert waiting.first_to_end({"slow": slow}, 0.2) == "slow"  # none ended in time: the first
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
+        assert waiting.first_to_end({"slow": slow, "quick": quick}, 30) == "quick"  # ended already
+        other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        try:
+            assert waiting.first_to_end({"slow": slow, "other": other}, 30) == "slow"  # cannot watch
+        finally:
+            other.kill()
+            other.wait()
+    finally:
+        slow.kill()
+        slow.wait()
+        quick.wait()
 
 
 def test_graphviz_runs_below_the_builds_priority(tmp_path: Path, monkeypatch):
