@@ -23,8 +23,8 @@ def build(inventory: Path = DEFAULT_INVENTORY, out_dir: Path = DEFAULT_OUT, forc
         return WriteReport(skipped=True)
     # In order of need, so that each slow step starts as soon as it can: the icons' head start
     # (another process, started first and sent the icon files once the file is parsed), then
-    # the inventory's checks, then Graphviz (more processes), and only then the text
-    # renderers, imported and run while Graphviz draws.
+    # the inventory's checks, then Graphviz (more processes, started once the child has the
+    # icons' copies they draw), and the text renderers, imported and run meanwhile.
     from .prefetch import Prefetch, icon_files, start
 
     prefetch = start() if key else Prefetch(None)

@@ -104,9 +104,14 @@ def store_rendering(key: str, rendered: dict[str, bytes]) -> None:
         atomic_write(cache_dir() / "diagrams" / f"{key}.{fmt}", data)
 
 
+def icon_path(data: bytes, size: str) -> Path:
+    """Where the cache keeps the icon `data` resized to `size` (a name with the method's version)."""
+    return cache_dir() / "icons" / f"{hashlib.sha256(data).hexdigest()}-{size}.png"
+
+
 def cached_icon(data: bytes, size: str, shrink: Callable[[bytes], bytes]) -> bytes:
     """`shrink(data)`, remembered by the icon's content and the target size (with the method's version)."""
-    path = cache_dir() / "icons" / f"{hashlib.sha256(data).hexdigest()}-{size}.png"
+    path = icon_path(data, size)
     if path.is_file():
         return path.read_bytes()
     small = shrink(data)

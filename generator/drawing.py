@@ -10,13 +10,13 @@ from diagrams import Cluster, Edge
 
 from .diagram_spec import DiagramSpec, NodeSpec
 from .icons import SourceOnly, icon_file, node_class
+from .images import ICON_PT
 
 REQUIRED = {"fill": "#E8F5E9", "line": "#1B5E20", "style": "rounded,filled", "legend": "rounded"}
 OPTIONAL = {"fill": "#FFF8E1", "line": "#7A5C00", "style": "rounded,filled,dashed", "legend": "rounded,dashed"}
 # Sizes in points. At fit width on a 1440 px screen a drawing is shown at about 1.15 px
 # per point, so no text may be under 11 pt (tests/test_diagram_layout.py). Names are bold,
 # not larger: every point of width the widest text takes costs the whole drawing's scale.
-ICON_PT = 28
 NAME_PT = 11
 TEXT_PT = 11
 WRAP = 17  # characters per line of a part's text

@@ -1,13 +1,20 @@
 """Every diagram, drawn while the caller renders the text (inventory -> SVG and PNG).
 
-Graphviz is most of a cold build's work, so `Drawing` starts it first: entering
-starts one `dot` process per diagram whose Graphviz source or icons changed (the
-rest come from the cache), and returns at once. This module imports only what
-that needs; the text renderers are imported while `dot` runs (`build.py`).
+Graphviz is most of a cold build's work, so `Drawing` starts it as soon as it
+can: one `dot` process per diagram whose Graphviz source or icons changed (the
+rest come from the cache). `dot` draws the icons from copies at the size the PNG
+shows them (images.py), which the icon child makes (prefetch.py); until they are
+there, the caller renders text and asks again between pieces (`start`), so no core
+waits. This module imports only what that needs; the text renderers are imported
+while `dot` runs (`build.py`).
+
+Graphviz's own SVG names those copies; `publish` embeds the larger copies the page
+shows in their place.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from .cache import diagram_key, load_rendering, store_rendering
@@ -16,7 +23,7 @@ from .drawing import dot_source
 from .errors import BuildError
 from .graphviz import DOT_TIMEOUT_S, DotRun, VersionProbe
 from .icons import check_icon_files, icon_file
-from .images import mark_png, shrink_icon
+from .images import DRAWN_SIZE, drawn_icon_file, drawn_icon_path, mark_png, shrink_icon
 from .model import Inventory
 from .prefetch import Prefetch
 from .svg import publish
@@ -36,6 +43,14 @@ class Label:
     description: str
 
 
+def as_drawn(source: str, icons: dict[str, bytes]) -> str:
+    """`source` with each icon file (keyed by path in `icons`) replaced by its copy at the size
+    the PNG draws it (images.drawn_icon_path)."""
+    for path, data in icons.items():
+        source = source.replace(f'SRC="{html.escape(path)}"', f'SRC="{html.escape(str(drawn_icon_path(data)))}"')
+    return source
+
+
 class Drawing:
     """Every diagram of `inv`; `finish()` collects them. Leaving early stops every `dot` still running.
 
@@ -49,7 +64,9 @@ class Drawing:
         check_icon_files(classes)
         self.icon_bytes = {str(icon_file(c)): icon_file(c).read_bytes() for c in classes}
         self.sources = {d: dot_source(spec) for d, spec in specs.items()}
-        version = probe.result()
+        # The PNGs draw copies of the icons at their drawn size (images.py): part of the rendering.
+        version = f"{probe.result()}; icons {DRAWN_SIZE}"
+        self.icons_of = {d: sorted({str(icon_file(n.icon)) for n in spec.nodes()}) for d, spec in specs.items()}
         self.keys = {
             d: diagram_key(self.sources[d], [self.icon_bytes[str(icon_file(n.icon))] for n in spec.nodes()], version)
             for d, spec in specs.items()
@@ -58,15 +75,32 @@ class Drawing:
         self.missing = [d for d, r in self.renderings.items() if r is None]
         self.prefetch = prefetch
         self.runs: dict[str, DotRun] = {}
+        self.started = False
 
     def __enter__(self) -> Drawing:
+        self.start(block=False)
+        return self
+
+    def start(self, block: bool) -> bool:
+        """Start a `dot` process for each diagram to draw once the copies of the icons it draws
+        are in the cache (the child makes them, `prefetch.py`); without `block`, only if they are.
+        True once started. Called between pieces of text, it leaves no core waiting."""
+        if self.started:
+            return True
+        used = sorted({path for d in self.missing for path in self.icons_of[d]})
+        ready = all(drawn_icon_path(self.icon_bytes[p]).is_file() for p in used)
+        if not ready and self.prefetch is not None and self.prefetch.drawn(block) is None:
+            return False  # the child is still making them
+        self.started = True
         try:
+            for path in used:
+                drawn_icon_file(self.icon_bytes[path])  # makes any copy the child did not
             for diagram_id in self.missing:
-                self.runs[diagram_id] = DotRun(self.sources[diagram_id])
+                self.runs[diagram_id] = DotRun(as_drawn(self.sources[diagram_id], self.icon_bytes))
         except BaseException:
             self.__exit__()
             raise
-        return self
+        return True
 
     def __exit__(self, *exc: object) -> None:
         for run in self.runs.values():
@@ -74,9 +108,11 @@ class Drawing:
 
     def finish(self, labels: dict[str, Label]) -> tuple[dict[str, Diagram], list[str]]:
         """Every diagram (with its title and description), and which ones went through Graphviz."""
+        self.start(block=True)
         if self.prefetch is not None:
             self.prefetch.wait()  # then shrink_icon finds the icons it shrank in the cache
-        shrunk = {path: shrink_icon(data) for path, data in self.icon_bytes.items()}
+        # Graphviz's SVG names the copies it drew.
+        shrunk = {str(drawn_icon_path(data)): shrink_icon(data) for data in self.icon_bytes.values()}
 
         def read_icon(path: str) -> bytes:
             if path not in shrunk:

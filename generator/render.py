@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import site
@@ -36,28 +37,25 @@ class Rendered:
     drawn: tuple[str, ...] = ()  # diagrams that went through Graphviz (the rest came from the cache)
 
 
-def render_text(inv: Inventory) -> dict[str, str]:
-    """Every generated text file that does not embed a diagram."""
-    files = {
-        "blocks/overview-table.md": overview_table(inv),
-        "blocks/component-list.md": component_list(inv),
-        "blocks/components.md": components_block(inv),
-        "blocks/files.md": files_block(inv),
-        "blocks/deploy.md": deploy_block(inv),
-        "blocks/configurator.md": configurator_block(inv),
-        "blocks/message-path.md": message_path_block(inv),
-        site.CLOUD_NAV.removeprefix(site.GENERATED + "/"): cloud_nav(inv),
-    }
+def text_files(inv: Inventory) -> Iterator[tuple[str, str]]:
+    """Every generated text file that does not embed a diagram, one at a time (path, text)."""
+    yield "blocks/overview-table.md", overview_table(inv)
+    yield "blocks/component-list.md", component_list(inv)
+    yield "blocks/components.md", components_block(inv)
+    yield "blocks/files.md", files_block(inv)
+    yield "blocks/deploy.md", deploy_block(inv)
+    yield "blocks/configurator.md", configurator_block(inv)
+    yield "blocks/message-path.md", message_path_block(inv)
+    yield site.CLOUD_NAV.removeprefix(site.GENERATED + "/"), cloud_nav(inv)
     # The overview and the Clouds page both show these, from different folders.
     for page in (site.OVERVIEW_PAGE, site.CLOUDS_PAGE):
         base = site.base_of(page)
-        files[site.block_file("cloud-list.md", page)] = cloud_list(inv, base)
-        files[site.block_file("cloud-tables.md", page)] = cloud_tables(inv, base)
+        yield site.block_file("cloud-list.md", page), cloud_list(inv, base)
+        yield site.block_file("cloud-tables.md", page), cloud_tables(inv, base)
     for cloud in inv.clouds:
-        files[data_path(cloud.id)] = configurator_data(inv, cloud.id)
+        yield data_path(cloud.id), configurator_data(inv, cloud.id)
         for name, text in selection_files(inv, default_selection(inv, cloud.id)).items():
-            files[f"files/{cloud.id}/{name}"] = text
-    return files
+            yield f"files/{cloud.id}/{name}", text
 
 
 def labels(inv: Inventory) -> dict[str, Label]:
@@ -67,14 +65,18 @@ def labels(inv: Inventory) -> dict[str, Label]:
 def render(inv: Inventory, drawing: Drawing | None = None) -> Rendered:
     """Every generated file, keyed by its path under docs/generated/.
 
-    `drawing` is the caller's, already started (see build.py); else one is started here.
+    `drawing` is the caller's, already entered (see build.py); else one is entered here.
     """
     if drawing is None:
         with Drawing(inv) as own:
             return render(inv, own)
     prefix = site.GENERATED + "/"
-    # Graphviz runs in its own processes; render the text meanwhile.
-    files: dict[str, str | bytes] = dict(render_text(inv))
+    # Graphviz runs in its own processes; render the text meanwhile. Graphviz may still wait for
+    # its icons: it is started between two pieces of text as soon as they are there.
+    files: dict[str, str | bytes] = {}
+    for path, text in text_files(inv):
+        files[path] = text
+        drawing.start(block=False)
     diagrams, drawn = drawing.finish(labels(inv))
     for diagram_id, diagram in diagrams.items():
         svg_path = site.diagram_file(diagram_id, "svg")

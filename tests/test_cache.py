@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
+import re
 import subprocess
 import sys
 import time
@@ -12,14 +14,31 @@ from typing import Any
 
 import pytest
 import yaml
+from PIL import Image, ImageChops, ImageStat
 
+from generator import pictures
 from generator.build import build
-from generator.cache import cache_dir
+from generator.cache import cache_dir, icon_path
 from generator.diagram_spec import build_spec, diagram_ids
+from generator.drawing import dot_source
 from generator.errors import InventoryError
+from generator.graphviz import render_dot
 from generator.icons import icon_file
-from generator.images import ICON_EMBED_PX, SHRINK_VERSION, _shrink
-from generator.prefetch import Prefetch, icon_files, icon_names, start
+from generator.images import (
+    DRAWN_SIZE,
+    EMBED_SIZE,
+    ICON_DRAWN_PX,
+    ICON_EMBED_PX,
+    SHRINK_VERSION,
+    _drawn,
+    _medium,
+    _shrink,
+    drawn_icon_file,
+    drawn_icon_path,
+)
+from generator.prefetch import DRAWN, Prefetch, icon_files, icon_names, start
+from generator.prefetch import main as prefetch_main
+from generator.render import render
 from generator.source import MAX_BYTES, read_source
 from generator.validate import load
 
@@ -87,23 +106,147 @@ def test_a_failed_build_after_success_keeps_output_and_retries_next_time(fresh):
 # ---------- the icons' head start (generator/prefetch.py) ----------
 
 
-def test_the_prefetch_alone_shrinks_every_icon_the_diagrams_draw(fresh):
-    """Given the icon files the raw file names, the child leaves in the cache exactly the icons a
-    build embeds, so the build only reads them."""
+def _drawn_copy(data: bytes) -> bytes:
+    return _drawn(_medium(Image.open(io.BytesIO(data))), data)
+
+
+def test_the_prefetch_alone_caches_both_copies_of_every_icon_the_diagrams_draw(fresh):
+    """Given the icon files the raw file names, the child leaves in the cache exactly the copies a
+    build draws and embeds, so the build only reads them, and says when the drawn ones are in."""
     inventory, _ = fresh
     files = "".join(f"{path}\n" for path in icon_files(read_source(inventory).data))
     proc = subprocess.run(
         [sys.executable, "-m", "generator.prefetch"], input=files.encode(), cwd=REPO, capture_output=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode() == DRAWN + "\n"
     inv = load(inventory)
     icons = {icon_file(n.icon) for d in diagram_ids(inv) for n in build_spec(inv, d).nodes()}
     cached = {p.name: p.read_bytes() for p in (cache_dir() / "icons").iterdir()}
-    expected = {
-        f"{hashlib.sha256(data).hexdigest()}-{ICON_EMBED_PX}-{SHRINK_VERSION}.png": _shrink(data)
-        for data in (p.read_bytes() for p in icons)
-    }
+    expected = {}
+    for data in (p.read_bytes() for p in icons):
+        digest = hashlib.sha256(data).hexdigest()
+        expected[f"{digest}-{ICON_EMBED_PX}-{SHRINK_VERSION}.png"] = _shrink(data)
+        expected[f"{digest}-{DRAWN_SIZE}.png"] = _drawn_copy(data)
     assert cached == expected
+
+
+def test_the_child_says_so_once_every_drawn_copy_is_in_and_before_the_embedded_ones(fresh):
+    """Graphviz starts on the child's line: every copy it draws must be there by then; the
+    embedded copies, which only the SVGs need later, come after."""
+    inventory, _ = fresh
+    paths = icon_files(read_source(inventory).data)
+    icons = [p.read_bytes() for p in paths]
+    seen: list[tuple[str, bool, bool]] = []
+
+    class Out:
+        def write(self, text: str) -> None:
+            drawn = all(drawn_icon_path(data).is_file() for data in icons)
+            embedded = any(icon_path(data, EMBED_SIZE).is_file() for data in icons)
+            seen.append((text, drawn, embedded))
+
+        def flush(self) -> None:
+            pass
+
+    assert prefetch_main(iter(f"{p}\n" for p in paths), Out()) == 0  # type: ignore[arg-type]
+    assert seen == [(DRAWN + "\n", True, False)]
+    assert all(icon_path(data, EMBED_SIZE).is_file() for data in icons)
+
+
+def test_the_drawn_copies_are_the_size_the_png_shows_an_icon():
+    """28 pt at Graphviz's 96 dpi: the copy is drawn at its own size, not shrunk again."""
+    assert ICON_DRAWN_PX == round(28 * 96 / 72) == 37
+    inv = load(REPO / "inventory.yml")
+    for path in sorted({icon_file(n.icon) for d in diagram_ids(inv) for n in build_spec(inv, d).nodes()}):
+        original = Image.open(path)
+        copy = Image.open(io.BytesIO(_drawn_copy(path.read_bytes())))
+        assert max(copy.size) == min(ICON_DRAWN_PX, max(original.size)), path
+        ratio = (copy.size[0] / copy.size[1]) / (original.size[0] / original.size[1])
+        assert abs(ratio - 1) < 0.05, path  # the icon's shape is kept
+
+
+def test_prefetch_reports_drawn_once_said_none_while_working_and_false_if_it_ends_without(tmp_path):
+    script = "import sys, time; sys.stdin.read(); print('drawn', flush=True); time.sleep(float(sys.argv[1]))"
+
+    def child(code: str, *args: str) -> Prefetch:
+        return Prefetch(subprocess.Popen([sys.executable, "-c", code, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+
+    working = child("import time; time.sleep(30)")
+    try:
+        assert working.drawn(block=False) is None
+    finally:
+        working.close()
+    saying = child(script, "0")
+    assert saying.drawn(block=True) is True and saying.drawn(block=False) is True
+    saying.wait()
+    silent = child("import sys; sys.stdin.read()")
+    assert silent.drawn(block=True) is False and silent.drawn(block=False) is False
+    silent.wait()
+    assert Prefetch(None).drawn(block=True) is False
+
+
+class _LateChild:
+    """A prefetch whose child has not made the drawn copies until asked `answers_after` times."""
+
+    def __init__(self, answers_after: int, says: bool) -> None:
+        self.asked = 0
+        self.answers_after = answers_after
+        self.says = says
+
+    def drawn(self, block: bool) -> bool | None:
+        self.asked += 1
+        if not block and self.asked <= self.answers_after:
+            return None
+        return self.says
+
+    def wait(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("says", [True, False], ids=["child-says-drawn", "child-gone"])
+def test_graphviz_waits_for_the_drawn_copies_while_the_text_is_rendered(fresh, monkeypatch, says):
+    """Until the copies are in, `dot` is not started and the text goes on; then each `dot` gets a
+    source naming only copies at the drawn size (made by the build itself if the child is gone)."""
+    inventory, _ = fresh
+    inv = load(inventory)
+    given: list[str] = []
+    real = pictures.DotRun
+
+    def recording(source: str, *args: Any) -> Any:
+        given.append(source)
+        return real(source, *args)
+
+    monkeypatch.setattr(pictures, "DotRun", recording)
+    late = _LateChild(answers_after=3, says=says)
+    with pictures.Drawing(inv, late) as drawing:  # type: ignore[arg-type]
+        assert not drawing.started and given == []
+        rendered = render(inv, drawing)
+    assert late.asked >= 4 and drawing.started
+    assert sorted(rendered.drawn) == sorted(diagram_ids(inv)) and len(given) == len(rendered.drawn)
+    library = {str(icon_file(n.icon)) for d in diagram_ids(inv) for n in build_spec(inv, d).nodes()}
+    for source in given:
+        named = set(re.findall(r'SRC="([^"]+)"', source))
+        assert named and not named & library
+        for path in named:
+            assert Path(path).parent == cache_dir() / "icons"
+            assert max(Image.open(path).size) <= ICON_DRAWN_PX
+
+
+def test_the_png_drawn_from_the_copies_looks_as_drawn_from_the_library_icons(fresh):
+    """The copies change how fast `dot` draws, not what the PNG shows."""
+    inventory, _ = fresh
+    inv = load(inventory)
+    diagram = diagram_ids(inv)[-1]
+    spec = build_spec(inv, diagram)
+    source = dot_source(spec)
+    icons = {str(icon_file(n.icon)): icon_file(n.icon).read_bytes() for n in spec.nodes()}
+    for data in icons.values():
+        drawn_icon_file(data)
+    library = Image.open(io.BytesIO(render_dot(source)["png"])).convert("RGB")
+    copies = Image.open(io.BytesIO(render_dot(pictures.as_drawn(source, icons))["png"])).convert("RGB")
+    assert library.size == copies.size
+    difference = ImageStat.Stat(ImageChops.difference(library, copies)).mean
+    assert max(difference) < 1.0, difference  # of 255, on average over the image
 
 
 def test_the_prefetch_names_icons_anywhere_in_the_raw_yaml():
