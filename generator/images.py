@@ -1,4 +1,5 @@
-"""Image work: marking PNGs as generated and shrinking icons to the size they are drawn at."""
+"""Image work: marking PNGs as generated, and the copies of each icon a diagram uses: one at the
+size a PNG draws it (for Graphviz), one at twice the size the page shows it (embedded in SVGs)."""
 
 from __future__ import annotations
 
@@ -113,7 +114,7 @@ def _embedded(medium: Image.Image | None, data: bytes) -> bytes:
 
 
 def _drawn(medium: Image.Image | None, data: bytes) -> bytes:
-    """From the medium copy: the drawn copy is a sixth of its pixels, and no icon is decoded twice."""
+    """Made from the medium copy (a twelfth of its pixels), so that no icon is decoded twice."""
     from PIL import Image
 
     small = _open(data).convert("RGBA") if medium is None else medium.copy()
