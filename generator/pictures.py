@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 from .cache import diagram_key, load_rendering, store_rendering
 from .diagram_spec import build_spec, diagram_ids
@@ -43,11 +44,11 @@ class Label:
     description: str
 
 
-def as_drawn(source: str, icons: dict[str, bytes]) -> str:
-    """`source` with each icon file (keyed by path in `icons`) replaced by its copy at the size
-    the PNG draws it (images.drawn_icon_path)."""
-    for path, data in icons.items():
-        source = source.replace(f'SRC="{html.escape(path)}"', f'SRC="{html.escape(str(drawn_icon_path(data)))}"')
+def as_drawn(source: str, copies: dict[str, Path]) -> str:
+    """`source` with each icon file (a key of `copies`) replaced by its copy at the size the PNG
+    draws it (images.drawn_icon_path)."""
+    for path, copy in copies.items():
+        source = source.replace(f'SRC="{html.escape(path)}"', f'SRC="{html.escape(str(copy))}"')
     return source
 
 
@@ -66,13 +67,14 @@ class Drawing:
         self.sources = {d: dot_source(spec) for d, spec in specs.items()}
         # The PNGs draw copies of the icons at their drawn size (images.py): part of the rendering.
         version = f"{probe.result()}; icons {DRAWN_SIZE}"
-        self.icons_of = {d: sorted({str(icon_file(n.icon)) for n in spec.nodes()}) for d, spec in specs.items()}
+        self.copies = {path: drawn_icon_path(data) for path, data in self.icon_bytes.items()}
         self.keys = {
             d: diagram_key(self.sources[d], [self.icon_bytes[str(icon_file(n.icon))] for n in spec.nodes()], version)
             for d, spec in specs.items()
         }
         self.renderings = {d: load_rendering(key) for d, key in self.keys.items()}
         self.missing = [d for d, r in self.renderings.items() if r is None]
+        self.used = sorted({str(icon_file(n.icon)) for d in self.missing for n in specs[d].nodes()})
         self.prefetch = prefetch
         self.runs: dict[str, DotRun] = {}
         self.started = False
@@ -87,16 +89,15 @@ class Drawing:
         True once started. Called between pieces of text, it leaves no core waiting."""
         if self.started:
             return True
-        used = sorted({path for d in self.missing for path in self.icons_of[d]})
-        ready = all(drawn_icon_path(self.icon_bytes[p]).is_file() for p in used)
+        ready = all(self.copies[path].is_file() for path in self.used)
         if not ready and self.prefetch is not None and self.prefetch.drawn(block) is None:
             return False  # the child is still making them
         self.started = True
         try:
-            for path in used:
+            for path in self.used:
                 drawn_icon_file(self.icon_bytes[path])  # makes any copy the child did not
             for diagram_id in self.missing:
-                self.runs[diagram_id] = DotRun(as_drawn(self.sources[diagram_id], self.icon_bytes))
+                self.runs[diagram_id] = DotRun(as_drawn(self.sources[diagram_id], self.copies))
         except BaseException:
             self.__exit__()
             raise
@@ -112,7 +113,7 @@ class Drawing:
         if self.prefetch is not None:
             self.prefetch.wait()  # then shrink_icon finds the icons it shrank in the cache
         # Graphviz's SVG names the copies it drew.
-        shrunk = {str(drawn_icon_path(data)): shrink_icon(data) for data in self.icon_bytes.values()}
+        shrunk = {str(self.copies[path]): shrink_icon(data) for path, data in self.icon_bytes.items()}
 
         def read_icon(path: str) -> bytes:
             if path not in shrunk:

@@ -80,9 +80,7 @@ def _dot_sources(project: Path, drawn: bool = False) -> list[Path]:
             source = dot_source(spec)
             if drawn:
                 icons = {str(icon_file(n.icon)): icon_file(n.icon).read_bytes() for n in spec.nodes()}
-                for data in icons.values():
-                    drawn_icon_file(data)
-                source = as_drawn(source, icons)
+                source = as_drawn(source, {path: drawn_icon_file(data) for path, data in icons.items()})
             path = project / f"{diagram}{'-drawn' if drawn else ''}.gv"
             path.write_text(source)
             sources.append(path)

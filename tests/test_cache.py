@@ -240,10 +240,9 @@ def test_the_png_drawn_from_the_copies_looks_as_drawn_from_the_library_icons(fre
     spec = build_spec(inv, diagram)
     source = dot_source(spec)
     icons = {str(icon_file(n.icon)): icon_file(n.icon).read_bytes() for n in spec.nodes()}
-    for data in icons.values():
-        drawn_icon_file(data)
+    drawn = pictures.as_drawn(source, {path: drawn_icon_file(data) for path, data in icons.items()})
     library = Image.open(io.BytesIO(render_dot(source)["png"])).convert("RGB")
-    copies = Image.open(io.BytesIO(render_dot(pictures.as_drawn(source, icons))["png"])).convert("RGB")
+    copies = Image.open(io.BytesIO(render_dot(drawn)["png"])).convert("RGB")
     assert library.size == copies.size
     difference = ImageStat.Stat(ImageChops.difference(library, copies)).mean
     assert max(difference) < 1.0, difference  # of 255, on average over the image
