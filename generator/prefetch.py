@@ -94,7 +94,10 @@ class Prefetch:
         try:
             ready, _, _ = select.select([proc.stdout], [], [], WAIT_S if block else 0)
             if not ready:
-                return False if block else None
+                if not block:
+                    return None
+                self._drawn = False
+                return False
             self._drawn = proc.stdout.readline().decode(errors="replace").strip() == DRAWN
         except (OSError, ValueError):
             self._drawn = False

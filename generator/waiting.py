@@ -19,21 +19,9 @@ K = TypeVar("K")
 
 def wait_for(proc: subprocess.Popen[bytes], timeout: float) -> int:
     """The exit code of `proc`, or subprocess.TimeoutExpired after `timeout` seconds."""
-    if proc.returncode is None and hasattr(os, "pidfd_open"):
-        try:
-            fd = os.pidfd_open(proc.pid)
-        except OSError:  # a kernel without pidfd (before 5.3), or it is reaped already
-            fd = -1
-        if fd >= 0:
-            try:
-                poller = select.poll()  # not select.select: it refuses descriptors past 1023
-                poller.register(fd, select.POLLIN)
-                ready = poller.poll(timeout * 1000)
-            finally:
-                os.close(fd)
-            if not ready:
-                raise subprocess.TimeoutExpired(proc.args, timeout)
-    return proc.wait(timeout=timeout)
+    if _ended({0: proc}, timeout) == set():
+        raise subprocess.TimeoutExpired(proc.args, timeout)
+    return proc.wait(timeout=timeout)  # at once where it was watched; else Popen's own polling
 
 
 def first_to_end(procs: Mapping[K, subprocess.Popen[bytes]], timeout: float) -> K:
@@ -43,23 +31,29 @@ def first_to_end(procs: Mapping[K, subprocess.Popen[bytes]], timeout: float) -> 
     keys = list(procs)
     if not keys:
         raise ValueError("expected at least one process")
-    for key in keys:
-        if procs[key].poll() is not None:
-            return key
+    ended = _ended(procs, timeout) or set()
+    return next((key for key in keys if key in ended), keys[0])
+
+
+def _ended(procs: Mapping[K, subprocess.Popen[bytes]], timeout: float) -> set[K] | None:
+    """The keys of the processes that have ended, waiting up to `timeout` seconds for one (an
+    empty set if none did); None where they cannot be watched (no pidfd)."""
+    ended = {key for key, proc in procs.items() if proc.poll() is not None}
+    if ended:
+        return ended
     if not hasattr(os, "pidfd_open"):
-        return keys[0]
+        return None
     fds: dict[int, K] = {}
     try:
-        for key in keys:
+        for key, proc in procs.items():
             try:
-                fds[os.pidfd_open(procs[key].pid)] = key
-            except OSError:  # no pidfd, or just reaped
-                return keys[0] if procs[key].returncode is None else key
-        poller = select.poll()
+                fds[os.pidfd_open(proc.pid)] = key
+            except OSError:  # a kernel without pidfd (before 5.3), or it ended and was reaped just now
+                return None if proc.returncode is None else {key}
+        poller = select.poll()  # not select.select: it refuses descriptors past 1023
         for fd in fds:
             poller.register(fd, select.POLLIN)
-        ready = {fds[fd] for fd, _ in poller.poll(timeout * 1000)}
+        return {fds[fd] for fd, _ in poller.poll(timeout * 1000)}
     finally:
         for fd in fds:
             os.close(fd)
-    return next((key for key in keys if key in ready), keys[0])
