@@ -7,6 +7,7 @@ cannot drift apart.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 from .typed import Field, Pattern, Record
@@ -83,6 +84,10 @@ class EnvVar(Strict):
         default=None,
         description="`rasa run` option that takes this variable on a workstation (the chart passes it itself).",
     )
+    training: bool = Field(
+        default=False,
+        description="`rasa train` reads it itself (licence, model storage, embedding provider), besides endpoints.yml's.",
+    )
     pod_value: Text | None = Field(
         default=None,
         description="Value the Helm values give the pod ({release} is the release name); export it only for a workstation.",
@@ -140,13 +145,27 @@ class Variant(Strict):
     config: Fragment = Field(default_factory=Fragment, description="Configuration added when this variant is chosen.")
 
 
+class Fact(Strict):
+    """A statement about a provider's product that no test here can check, with where and when it was read."""
+
+    says: Text = Field(description="The statement, in one or two sentences, as the site shows it.")
+    source: Url = Field(description="The provider's own page that states it.")
+    checked: datetime.date = Field(description="The day the statement was last checked against that page (YYYY-MM-DD).")
+
+
 class Offering(Strict):
     """A cloud provider's managed product for a component."""
 
     product: Text = Field(description="Product name as the provider spells it.")
     url: Url = Field(description="Provider's product page.")
     icon: IconClass = Field(description="`diagrams` node class that draws the product.")
-    note: Text | None = Field(default=None, description="Status, version or tier advice for this product.")
+    note: Text | None = Field(
+        default=None, description="Advice on using this product with Rasa Pro (what the files and their proof cover)."
+    )
+    facts: list[Fact] = Field(
+        default_factory=list,
+        description="The provider's statements the files rely on (ports, roles, defaults, dates, names), each with its source.",
+    )
     config: Fragment = Field(
         default_factory=Fragment,
         description="Configuration added on this cloud (merged over the component's).",

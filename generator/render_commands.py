@@ -7,12 +7,13 @@ ConfigMap keys created here are the ones values.yml references.
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping
 from typing import Any
 
 from . import kube
-from .assemble import Assembled, Selection, assemble
+from .assemble import PLACEHOLDER, Assembled, Selection, assemble
 from .marks import NOTICE
 from .model import EnvVar, Inventory
 from .values import describe
@@ -65,6 +66,17 @@ def tls_checks(inv: Inventory, parts: Assembled) -> list[str]:
         # The chart values the parts set: the same entries values.yml holds, without laying them out again.
         for name in tls_secrets(parts.values)
     ]
+
+
+def training_variables(parts: Assembled) -> list[EnvVar]:
+    """What `rasa train` needs exported on a workstation.
+
+    It expands every ${NAME} of endpoints.yml, whatever the part, and stops at the first unset
+    one; it also reads the licence, the model storage's settings (it uploads the model) and the
+    embedding model's provider settings (it embeds the flows) from the environment.
+    """
+    used = set(PLACEHOLDER.findall(json.dumps(parts.endpoints)))
+    return [v for v in parts.env if v.training or v.name in used]
 
 
 def train_command(inv: Inventory, parts: Assembled) -> str | None:

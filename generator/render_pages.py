@@ -14,9 +14,9 @@ from . import kube, marks, site
 from .assemble import assemble, component_fragment, default_selection
 from .diagram_spec import OVERVIEW, ClusterSpec, DiagramSpec, NodeSpec, build_spec, diagram_ids
 from .markdown import code_block, inline, link, name_code, table, tabs
-from .model import Component, EnvVar, Inventory, Variant
+from .model import Component, EnvVar, Inventory, Offering, Variant
 from .prose import needed_when
-from .render_commands import kubernetes_variables, train_command, workstation_commands
+from .render_commands import kubernetes_variables, train_command, training_variables, workstation_commands
 from .render_yaml import file_names, fragment_files
 from .values import describe
 
@@ -196,13 +196,33 @@ def overview_table(inv: Inventory, base: str = "") -> str:
     return MD_MARK + table(header, rows)
 
 
+def offer_notes(offer: Offering) -> str:
+    """The offering's advice, then each provider statement with its source and the day it was checked."""
+    texts = [inline(offer.note)] if offer.note else []
+    # The source goes inside the sentence it backs: "... (source, checked 2026-12-08)."
+    texts += [f"{inline(f.says.rstrip('.'))} ({link('source', f.source)}, checked {f.checked.isoformat()})." for f in offer.facts]
+    return " ".join(texts)
+
+
+def facts_checked(inv: Inventory, cloud_id: str) -> str:
+    """When this cloud's provider facts were checked: the oldest check is the one a reader can rely on."""
+    days = sorted({f.checked for c in inv.components if cloud_id in c.offerings for f in c.offerings[cloud_id].facts})
+    if not days:
+        return f"No statement about {inline(inv.cloud(cloud_id).name)}'s services on this page names its source yet.\n"
+    when = f"on {days[0].isoformat()}" if len(days) == 1 else f"between {days[0].isoformat()} and {days[-1].isoformat()}"
+    return (
+        f"Provider facts last checked {when}: each statement below about a provider's product links the page "
+        "it was checked against, and the day.\n"
+    )
+
+
 def cloud_table(inv: Inventory, cloud_id: str, base: str = "") -> str:
     header = ["What", "Service", "Required?", "Notes"]
     rows = []
     for comp in inv.components:
         offer = comp.offerings.get(cloud_id)
         service = link(offer.product, offer.url) if offer else inline(inv.group(comp.group).name)
-        note = inline(offer.note) if offer and offer.note else inline(comp.summary)
+        note = offer_notes(offer) if offer and (offer.note or offer.facts) else inline(comp.summary)
         rows.append([link(comp.name, base + site.component_anchor(comp.id)), service, _status(comp), note])
     return table(header, rows)
 
@@ -269,7 +289,8 @@ def component_section(inv: Inventory, index: int) -> str:
         body = []
         offer = comp.offerings.get(cloud.id)
         if offer:
-            body.append(f"**{link(offer.product, offer.url)}**" + (f": {inline(offer.note)}" if offer.note else "") + "\n")
+            notes = offer_notes(offer)
+            body.append(f"**{link(offer.product, offer.url)}**" + (f": {notes}" if notes else "") + "\n")
         else:
             body.append(f"Runs on {link(cloud.kubernetes, cloud.kubernetes_url)} next to Rasa Pro.\n")
         variant_tabs = []
@@ -342,11 +363,19 @@ def _deploy_body(inv: Inventory, cloud_id: str, base: str = "") -> str:
     folder = base + site.file_path(cloud_id, "")
     out = []
     if train:
+        needed = [
+            f"- {name_code(v.name)}: {inline(describe(inv, v).rstrip('.'))}"
+            + ("." if v.secret else f" (e.g. {code_or_text(v.example or '')}).")
+            for v in training_variables(parts)
+        ]
         out += [
             "**Train and upload the model** in your assistant's project folder"
             + (f", with the settings of [config.yml]({folder}config.yml) merged into its config.yml" if parts.assistant else "")
-            + ", and with the model storage variables below exported. "
-            "The model lands at the root of the bucket, where the server looks for it:\n",
+            + f" and [endpoints.yml]({folder}endpoints.yml) beside it. Training reads the whole endpoints.yml and "
+            "stops at the first variable it names that is not set, uploads the model and embeds your flows with the "
+            "embedding model, so on your workstation export exactly these first:\n",
+            "\n".join(needed) + "\n",
+            "Then train; the model lands at the root of the bucket, where the server looks for it:\n",
             code_block(train, lang="bash"),
         ]
     out += [
@@ -385,6 +414,7 @@ def cloud_page(inv: Inventory, cloud_id: str, svg: str) -> str:
         f'<div class="rpa-page-cloud" data-cloud="{cloud.id}" hidden></div>\n',
         f"Rasa Pro and the services you build run on {link(cloud.kubernetes, cloud.kubernetes_url)}; "
         f"the cloud services below are the managed offerings on {inline(cloud.name)}.\n",
+        facts_checked(inv, cloud_id),
         diagram_figure(inv, cloud_id, svg, base) + "\n",
         "## Services\n",
         cloud_table(inv, cloud_id, base),

@@ -237,8 +237,9 @@ def config_file(inv: Inventory, selection: Selection, parts: Assembled | None = 
     parts = parts or assemble(inv, selection)
     head = [
         f"config.yml settings for a Rasa Pro {inv.rasa.version} assistant that runs with the endpoints.yml beside it",
-        "Merge these keys into your project's config.yml, then train (rasa train): the model groups named",
-        "here are defined in endpoints.yml, so the same trained model runs with any provider's endpoints.yml.",
+        "Merge these keys into your project's config.yml, then train (rasa train) with the endpoints.yml",
+        "beside it: training embeds your flows with its embedding model, so run the trained model with the",
+        "same provider's embedding model (another provider's vectors differ, even in length): retrain to switch.",
     ]
     return yaml_file(head, parts.assistant)
 

@@ -62,7 +62,12 @@ def _build(node: yaml.Node, path: Path, loader: Any, src: Source, problems: list
             src.lines[child] = item.start_mark.line + 1
             items.append(_build(item, child, loader, src, problems))
         return items
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except ValueError:
+        # A timestamp that names no real day (2026-02-30): kept as its text, which the
+        # declared type then reports at its key and line.
+        return node.value
 
 
 def read_source(path: FsPath, display_name: str | None = None) -> Source:

@@ -17,6 +17,7 @@ same (but that a wrong mapping key is now named as `offerings.AWS`, not
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 import sys
 import types
@@ -41,7 +42,9 @@ class Error:
     """One value that does not fit its declaration: where, what kind, and the value found."""
 
     loc: Loc
-    kind: str  # missing, extra_forbidden, string_type, bool_type, list_type, dict_type, model_type, string_pattern_mismatch
+    # missing, extra_forbidden, string_type, bool_type, date_type, list_type, dict_type, model_type,
+    # string_pattern_mismatch
+    kind: str
     value: Any = None
     pattern: str | None = None
 
@@ -197,6 +200,8 @@ def convert(kind: Any, value: Any, loc: Loc, errors: list[Error]) -> Any:
         if not isinstance(value, bool):
             errors.append(Error(loc, "bool_type", value))
         return value
+    if kind is datetime.date:
+        return _date(value, loc, errors)
     if kind is Any:
         return value
     origin = get_origin(kind)
@@ -220,6 +225,19 @@ def convert(kind: Any, value: Any, loc: Loc, errors: list[Error]) -> Any:
     if is_record(kind):
         return _record(kind, value, loc, errors)
     raise TypeError(f"no conversion declared for {kind!r}")
+
+
+def _date(value: Any, loc: Loc, errors: list[Error]) -> Any:
+    # YAML reads an unquoted 2026-12-08 as a date; a quoted one means the same day to a reader.
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:  # a day that does not exist, such as 2026-02-30
+            pass
+    errors.append(Error(loc, "date_type", value))
+    return value
 
 
 def _record(cls: type[Record], value: Any, loc: Loc, errors: list[Error]) -> Any:
@@ -257,6 +275,8 @@ def _schema(kind: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string"} | ({"pattern": pattern} if pattern else {})
     if kind is bool:
         return {"type": "boolean"}
+    if kind is datetime.date:
+        return {"type": "string", "format": "date"}
     if kind is Any:
         return {}
     origin = get_origin(kind)

@@ -32,6 +32,7 @@ CREDENTIAL_KEYS = {
 TYPE_PHRASES = {
     "string_type": "a text",
     "bool_type": "true or false",
+    "date_type": "a date such as 2026-12-08",
     "dict_type": "a mapping",
     "model_type": "a mapping",
     "list_type": "a list",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import yaml
 
 
@@ -23,3 +25,29 @@ def test_values_use_the_chart_2x_layout(text, inventory):
         stores = {inventory.rasa.kubernetes_secret, inventory.rasa.config_map}
         assert refs and all(next(iter(ref.values()))["name"] in stores for ref in refs)
         assert values["rasa"]["image"]["tag"] == inventory.rasa.version
+
+
+# A provider changes its pages: a fact not checked for a year is due again. The date comes
+# from the run, so a stale inventory fails here, by name, rather than misleading a reader.
+STALE_AFTER_DAYS = 365
+
+
+def test_every_provider_fact_was_checked_within_a_year_and_not_in_the_future(inventory):
+    today = datetime.date.today()
+    stale = [
+        f"{comp.id} on {cloud}: {fact.says[:60]!r} checked {fact.checked} ({fact.source})"
+        for comp in inventory.components
+        for cloud, offer in comp.offerings.items()
+        for fact in offer.facts
+        if not (today - datetime.timedelta(days=STALE_AFTER_DAYS) <= fact.checked <= today)
+    ]
+    assert not stale, "recheck these against their source and update `checked`:\n" + "\n".join(stale)
+
+
+def test_every_cloud_service_offering_states_its_provider_facts_with_sources(inventory):
+    # Each product carries at least one statement with its source: its name and the settings
+    # the files rely on are the provider's (or the project's) to change.
+    missing = [
+        f"{comp.id} on {cloud}" for comp in inventory.components for cloud, offer in comp.offerings.items() if not offer.facts
+    ]
+    assert not missing, "offerings with no sourced fact: " + ", ".join(missing)

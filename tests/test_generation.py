@@ -23,15 +23,13 @@ from generator.render import render
 from generator.render_commands import run_command, tls_checks
 from generator.render_configurator import ENV_ROWS
 from generator.render_yaml import selection_files
+from tests.proof.chart import chart_defaults, is_chart_value, value_key_paths
 
 from .cases import configurator_cases
 from .conftest import FIXTURES, REPO, starts_with_the_notice
 
 CHART = FIXTURES / "rasa-helm-chart-2.4.0"
 # Maps whose keys the chart passes through untouched: no key path below them can be checked.
-FREE_FORM = {("rasa", "settings", "endpoints"), ("rasa", "settings", "credentials")}
-# Kubernetes objects the chart copies into the pod spec as they are: any of their fields may be set.
-FREE_FORM_LAST = {"livenessProbe", "readinessProbe", "annotations"}
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 YAML_BLOCK = re.compile(r"^(?P<indent> *)```\{\.yaml[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
@@ -90,47 +88,12 @@ def test_every_generated_yaml_parses(rendered):
     assert count > 50
 
 
-def _chart() -> tuple[dict[str, Any], dict[str, Any]]:
-    values = yaml.safe_load((CHART / "values.yaml").read_text())
-    schema = json.loads((CHART / "values.schema.json").read_text())
-    return values, schema
-
-
-def _key_paths(data: Any, prefix: tuple[str, ...] = ()):
-    if isinstance(data, dict):
-        for key, value in data.items():
-            path = (*prefix, key)
-            yield path
-            if path not in FREE_FORM and key not in FREE_FORM_LAST:
-                yield from _key_paths(value, path)
-
-
-def _exists(path: tuple[str, ...], values: Any, schema: dict[str, Any]) -> bool:
-    node = values
-    for key in path:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        else:
-            break
-    else:
-        return True
-    node = schema
-    for key in path:
-        props = node.get("properties", {})
-        if key not in props:
-            return False
-        node = props[key]
-        if "$ref" in node:
-            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
-    return True
-
-
 def _values_files(rendered):
     return [(p, yaml.safe_load(d)) for p, d in rendered.items() if p.endswith("values.yml")]
 
 
 def test_values_files_validate_against_the_chart_schema(rendered):
-    chart_values, schema = _chart()
+    chart_values, schema = chart_defaults()
     files = _values_files(rendered)
     assert files
     for path, values in files:
@@ -147,7 +110,6 @@ def _without_nulls(data: Any) -> Any:
 
 
 def test_every_values_key_path_exists_in_the_chart(rendered, inventory):
-    chart_values, schema = _chart()
     from generator.render_yaml import fragment_files
 
     docs = [v for _, v in _values_files(rendered)]
@@ -156,8 +118,8 @@ def test_every_values_key_path_exists_in_the_chart(rendered, inventory):
             for var in inventory.components[index].variants or [None]:
                 docs.append(yaml.safe_load(fragment_files(inventory, index, cloud.id, var and var.id)[1]))
     for doc in docs:
-        for path in _key_paths(doc):
-            assert _exists(path, chart_values, schema), ".".join(path)
+        for path in value_key_paths(doc):
+            assert is_chart_value(path), ".".join(path)
 
 
 def test_assembled_files_declare_every_placeholder_they_use(text, inventory):
@@ -292,7 +254,9 @@ def test_inventory_points_editors_at_the_schema():
 
 def test_inventory_validates_against_the_exported_schema():
     schema = json.loads(SCHEMA_PATH.read_text())
-    jsonschema.validate(yaml.safe_load((REPO / "inventory.yml").read_text()), schema)
+    # An editor's YAML 1.2 reads 2026-12-08 as text; PyYAML (YAML 1.1) as a date: compare as text.
+    data = json.loads(json.dumps(yaml.safe_load((REPO / "inventory.yml").read_text()), default=str))
+    jsonschema.validate(data, schema)
 
 
 def test_diagrams_folder_never_shadows_the_library():
@@ -382,3 +346,16 @@ def test_a_missing_certificate_is_a_note_not_a_stop(inventory, tmp_path: Path, f
     )
     assert proc.returncode == 0 and proc.stdout == "went on\n"
     assert ("Secret site-cert, which does not exist yet" in proc.stderr) is note
+
+
+def test_each_cloud_page_shows_when_its_provider_facts_were_checked_and_links_each_source(inventory, text):
+    for cloud in inventory.clouds:
+        page = text(f"clouds/{cloud.id}.md")
+        facts = [f for c in inventory.components if cloud.id in c.offerings for f in c.offerings[cloud.id].facts]
+        if not facts:
+            assert "names its source yet" in page
+            continue
+        oldest = min(f.checked for f in facts).isoformat()
+        assert f"Provider facts last checked on {oldest}" in page or f"between {oldest} and" in page, cloud.id
+        for fact in facts:
+            assert f"([source](<{fact.source}>), checked {fact.checked.isoformat()})." in page, (cloud.id, fact.says)

@@ -34,6 +34,8 @@ ACTION_SERVER_CONTAINER = "action-server"
 ENDPOINTS_PATH = "/app/endpoints.yml"
 ACTION_SERVER_PORT = 5055  # rasa_sdk's default --port
 ACTION_WEBHOOK_PATH = "/webhook"
+# Rasa's registry for Rasa Pro 3.8 and later: https://rasa.com/docs/rasa-pro/installation/docker/docker/
+RASA_IMAGE_REPOSITORY = "europe-west3-docker.pkg.dev/rasa-releases/rasa-pro/rasa-pro"
 
 Manifest = dict[str, Any]
 
@@ -506,6 +508,58 @@ def check_references(manifests: Sequence[Manifest], created: Mapping[str, set[st
     return list(dict.fromkeys(problems))
 
 
+# Chart values whose content the chart copies through as it is: any key may sit below them.
+FREE_FORM = {("rasa", "settings", "endpoints"), ("rasa", "settings", "credentials")}
+# Kubernetes objects the chart copies into the pod spec as they are: any of their fields may be set.
+FREE_FORM_LAST = {"livenessProbe", "readinessProbe", "annotations"}
+
+
+def value_key_paths(data: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = (*prefix, key)
+            yield path
+            if path not in FREE_FORM and key not in FREE_FORM_LAST:
+                yield from value_key_paths(value, path)
+
+
+@functools.cache
+def chart_defaults() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The chart's values.yaml and values.schema.json."""
+    return yaml.safe_load((CHART_DIR / "values.yaml").read_text()), json.loads((CHART_DIR / "values.schema.json").read_text())
+
+
+def is_chart_value(path: tuple[str, ...]) -> bool:
+    """Whether the chart reads this value: its values.yaml or its schema declares it."""
+    values, schema = chart_defaults()
+    node: Any = values
+    for key in path:
+        if not (isinstance(node, dict) and key in node):
+            break
+        node = node[key]
+    else:
+        return True
+    node = schema
+    for key in path:
+        props = node.get("properties", {})
+        if key not in props:
+            return False
+        node = props[key]
+        if "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+    return True
+
+
+def check_value_keys(values_text: str) -> list[str]:
+    """Keys of values.yml the chart does not read (Helm renders them without a word, and ignores them)."""
+    values = yaml.safe_load(values_text) or {}
+    return [
+        f"values.yml: {'.'.join(path)} is not a value of chart {CHART_LABEL} (the chart ignores it)"
+        for path in value_key_paths(values)
+        if not is_chart_value(path)
+    ]
+
+
 def check_image_tag(manifests: Sequence[Manifest], version: str, container: str = RASA_CONTAINER) -> list[str]:
     """(d) The rasa container runs image tag `version`."""
     found = find_containers(manifests, container)
@@ -517,6 +571,24 @@ def check_image_tag(manifests: Sequence[Manifest], version: str, container: str 
         tag = image_tag(image)
         if tag != version:
             problems.append(f"{ref(workload)} container {container}: image {image} has tag {tag!r}, expected {version!r}")
+        repository = image[: -len(tag) - 1] if tag and image.endswith(f":{tag}") else image
+        if container == RASA_CONTAINER and repository != RASA_IMAGE_REPOSITORY:
+            problems.append(f"{ref(workload)} container {container}: image {image} is not from {RASA_IMAGE_REPOSITORY}")
+    return problems
+
+
+def check_pinned_images(manifests: Sequence[Manifest]) -> list[str]:
+    """Every container runs a fixed release: no image without a tag, `latest` or a moving `-latest` tag."""
+    problems = []
+    for workload, spec in workloads(manifests):
+        hooks = str((workload.get("metadata", {}).get("annotations") or {}).get("helm.sh/hook", ""))
+        if "test" in hooks.split(","):
+            continue  # made only by `helm test`, which deploy.sh does not run
+        for box in [*spec.get("initContainers", []), *spec.get("containers", [])]:
+            image = str(box.get("image", ""))
+            tag = image_tag(image)
+            if not tag or tag == "latest" or tag.endswith("-latest"):
+                problems.append(f"{ref(workload)} container {box.get('name')}: image {image} is not pinned to a release")
     return problems
 
 
@@ -640,6 +712,74 @@ def created_by_commands(text: str) -> dict[str, set[str]]:
             else:
                 keys.add(arg.rstrip("/").rsplit("/", 1)[-1])
     return created
+
+
+def store_sources(text: str) -> dict[tuple[str, str], str]:
+    """(Secret or ConfigMap name, key) -> the shell variable deploy.sh fills it from (`--from-literal=KEY="$VAR"`,
+    `--from-file=KEY="$VAR"`)."""
+    joined = re.sub(r"\\\s*\n", " ", text)
+    sources: dict[tuple[str, str], str] = {}
+    for match in re.finditer(r"kubectl\s+(?:-\S+\s+)*create\s+(?:secret\s+generic|configmap)\s+([A-Za-z0-9.-]+)([^\n]*)", joined):
+        for key, var in re.findall(r"--from-(?:literal|file)=([^=\s]+)=\"\$([A-Za-z_][A-Za-z0-9_]*)\"", match.group(2)):
+            sources[(match.group(1), key)] = var
+    return sources
+
+
+def pod_env_spec(manifests: Sequence[Manifest], deploy_text: str, container: str = RASA_CONTAINER) -> list[dict[str, str]]:
+    """The environment the rendered container gets, in order, as what each value comes from.
+
+    Each entry has `name` and one of: `value` (literal; `$(VAR)` still to resolve against the entries
+    before it), `var` (a Secret or ConfigMap key deploy.sh fills from that shell variable), `file_var`
+    (a path where deploy.sh's ConfigMap puts the file that shell variable names), `chart` (a key the
+    chart's own object holds) or `missing` (what the pod would lack; Kubernetes would not start it).
+    """
+    found = find_containers(manifests, container)
+    if not found:
+        return [{"name": "", "missing": f"no container named {container!r}"}]
+    workload, spec, box = found[0]
+    sources = store_sources(deploy_text)
+    entries: list[dict[str, str]] = []
+    for item in box.get("env") or []:
+        name = str(item.get("name"))
+        if "value" in item:
+            value = str(item["value"])
+            entries.append({"name": name, **_file_source(manifests, workload, spec, box, value, sources)})
+            continue
+        ref_ = item.get("valueFrom") or {}
+        for kind, field in (("Secret", "secretKeyRef"), ("ConfigMap", "configMapKeyRef")):
+            if field in ref_:
+                obj, key = str(ref_[field].get("name")), str(ref_[field].get("key"))
+                if (obj, key) in sources:
+                    entries.append({"name": name, "var": sources[(obj, key)]})
+                elif obj in objects(manifests, kind) and object_value(objects(manifests, kind)[obj], key) is not None:
+                    entries.append({"name": name, "chart": str(object_value(objects(manifests, kind)[obj], key))})
+                elif not ref_[field].get("optional"):
+                    entries.append(
+                        {"name": name, "missing": f"{kind}/{obj} key {key}, which neither deploy.sh nor the chart creates"}
+                    )
+                break
+        else:
+            entries.append({"name": name, "value": ""})  # fieldRef and the like: not the deployment's settings
+    return entries
+
+
+def _file_source(
+    manifests: Sequence[Manifest],
+    workload: Manifest,
+    spec: Mapping[str, Any],
+    box: Mapping[str, Any],
+    value: str,
+    sources: Mapping[tuple[str, str], str],
+) -> dict[str, str]:
+    """A literal value that is the path of a file deploy.sh's ConfigMap mounts: that file's shell variable."""
+    if value.startswith("/") and any(
+        value.startswith(str(m.get("mountPath", "")).rstrip("/") + "/") for m in box.get("volumeMounts") or []
+    ):
+        _content, described, _problems = mounted_file(manifests, workload, spec, box, value)
+        match = re.fullmatch(r"ConfigMap/(\S+) key (\S+)", described)
+        if match and (match.group(1), match.group(2)) in sources:
+            return {"file_var": sources[(match.group(1), match.group(2))]}
+    return {"value": value}
 
 
 # --------------------------------------------------------------------------- analytics (Rasa Pro Services)

@@ -70,6 +70,7 @@ KNOWN_TOP_LEVEL_KEYS = {
 PROBED_PARTS = (
     "secrets_manager",
     "lock_store",
+    "timer_store",
     "event_broker",
     "tracker_store",
     "action_endpoint",
@@ -83,6 +84,19 @@ MODEL_GROUP_USES = ((("llm",), "llm"), (("embeddings",), "embeddings"), (("flow_
 ENDPOINT_FIELDS = ("url", "params", "headers", "basic_auth", "token", "token_name", "cafile", "actions_module")
 CONSUMED_KEYS = {"type", "store_type"}
 KAFKA_TYPES = {"kafka", "concurrent_kafka"}
+
+
+# Marks a warning about safety (an unverified certificate, plaintext leaving the cluster): the
+# proof counts it as a failure (rasa_run.errors).
+UNSAFE = "unsafe:"
+
+
+def in_cluster(url: str) -> bool:
+    """Whether a URL names a host inside the Kubernetes cluster (a Service name, or this machine)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url if "://" in url else f"//{url}").hostname or ""
+    return "." not in host or host.endswith((".svc", ".svc.cluster.local")) or host == "localhost"
 
 
 # Outcome of each part already probed in this process, by Probe.memo_key: (file, Part).
@@ -466,6 +480,47 @@ class Probe:
             raise self.fail("lock_store", f"lock for '{conversation}' is still in the store after release")
         part.checked.append("released it: the store holds no lock for it")
 
+    # -- timer_store --------------------------------------------------------------------------------
+    def probe_timer_store(self, part: Part):
+        from rasa.core.timer_managers.timer_manager import create_timer_manager
+
+        key = "timer_store"
+        try:
+            manager = create_timer_manager(self.endpoints.timer_store)
+        except Exception as error:
+            raise self.fail(key, f"create_timer_manager failed: {describe(error)}") from error
+        store = getattr(manager, "_store", None) or getattr(manager, "store", None)
+        part.built = type(store or manager).__name__
+        if store is None or type(store).__name__ == "InMemorySessionTimerStore":
+            raise self.fail(key, f"Rasa built {type(manager).__name__}: the timers stay in one replica's memory")
+        pool = getattr(getattr(store, "red", None), "connection_pool", None)
+        kwargs = getattr(pool, "connection_kwargs", {})
+        tls = pool is not None and "SSL" in getattr(pool, "connection_class", type).__name__
+        part.checked.append(
+            f"Redis client for {kwargs.get('host')}:{kwargs.get('port')} db {kwargs.get('db')}, "
+            + (f"TLS (CA {kwargs.get('ssl_ca_certs') or 'system store'})" if tls else "no TLS")
+        )
+        return self._store_and_delete_timer(store, part)
+
+    async def _store_and_delete_timer(self, store, part: Part) -> None:
+        conversation = f"rasa-probe-{uuid.uuid4().hex[:12]}"
+        try:
+            await store.store_timer(conversation, None, time.time() + 3600)
+            found = await store.get_timer(conversation)
+            if found is None:
+                raise self.fail("timer_store", f"the timer for '{conversation}' is not in the store after storing it")
+            part.checked.append(f"stored a session timer for '{conversation}' and read it back")
+            await store.delete_timer(conversation)
+            if await store.get_timer(conversation) is not None:
+                raise self.fail("timer_store", f"the timer for '{conversation}' is still in the store after deleting it")
+            part.checked.append("deleted it")
+        except ProbeFailure:
+            raise
+        except Exception as error:
+            raise self.fail("timer_store", f"could not store a session timer: {describe(error)}") from error
+        finally:
+            store.close()
+
     # -- event_broker -------------------------------------------------------------------------------
     async def probe_event_broker(self, part: Part) -> None:
         from rasa.core.brokers.broker import EventBroker
@@ -498,6 +553,12 @@ class Probe:
         settings = broker._get_kafka_config()
         shown = {k: v for k, v in settings.items() if k not in ("sasl.password", "error_cb", "oauth_cb")}
         part.checked.append(f"Rasa's librdkafka settings: {json.dumps(shown, default=str, sort_keys=True)}")
+        protocol = str(settings.get("security.protocol", "")).upper()
+        if protocol != "SASL_SSL" and not (protocol == "SSL" and settings.get("ssl.certificate.location")):
+            # A managed Kafka is outside the cluster: events must be encrypted and the client authenticated.
+            part.warnings.append(
+                f"{UNSAFE} security.protocol={protocol or 'unset'}: events are not both encrypted and authenticated"
+            )
         servers = settings.get("bootstrap.servers")
         if not isinstance(servers, str):
             raise self.fail(
@@ -567,7 +628,7 @@ class Probe:
                 f"sslmode={mode}, sslrootcert={params.get('sslrootcert')}"
             )
             if mode not in ("verify-full", "verify-ca"):
-                part.warnings.append(f"sslmode={mode}: the server certificate is not verified")
+                part.warnings.append(f"{UNSAFE} sslmode={mode}: the server certificate is not verified")
 
     async def _save_and_read_back(self, store, part: Part) -> None:
         from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
@@ -637,7 +698,8 @@ class Probe:
                     + " (not connected)"
                 )
                 if not secure:
-                    part.warnings.append("grpc:// without cafile: Rasa opens a plaintext (insecure) channel")
+                    where = "inside the cluster" if in_cluster(inner.request_url) else f"{UNSAFE} to {inner.request_url}"
+                    part.warnings.append(f"grpc:// without cafile: a plaintext channel, {where}")
             finally:
                 await channel.close()
         elif type(inner).__name__ == "HTTPCustomActionExecutor":
@@ -648,6 +710,8 @@ class Probe:
             part.checked.append(
                 f"HTTP executor for {config.url}" + (" with a TLS context from cafile" if context else "") + " (not contacted)"
             )
+            if str(config.url).startswith("http://") and not in_cluster(config.url):
+                part.warnings.append(f"{UNSAFE} plain HTTP to {config.url}, outside the cluster")
         else:
             part.checked.append("executor built")
 

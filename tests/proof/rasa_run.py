@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from .site_cases import Case, variables
+from .chart import pod_env_spec, render_chart
+from .site_cases import Case, install_facts, variables
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -33,16 +34,24 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
     workdir.mkdir(parents=True, exist_ok=True)
     entries = []
     for index, case in enumerate(unique(cases)):
-        path = workdir / f"{index:03d}-{case.cloud}" / "endpoints.yml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(case.files["endpoints.yml"])
-        entry = {"file": str(path), "case": case.name, "variables": variables(case.parts, kubernetes=False)}
-        for name, key in (("config.yml", "config"), ("credentials.yml", "credentials")):
-            if name in case.files:
-                extra = path.with_name(name)
-                extra.write_text(case.files[name])
-                entry[key] = str(extra)
-        entries.append(entry)
+        # Each file twice: with the variables the page lists for a workstation, and with exactly
+        # the environment the chart renders into the Rasa Pro pod (deploy.sh's Secret and ConfigMap).
+        for where in ("workstation", "pod"):
+            path = workdir / f"{index:03d}-{case.cloud}{'-pod' if where == 'pod' else ''}" / "endpoints.yml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(case.files["endpoints.yml"])
+            entry: dict[str, Any] = {"file": str(path), "case": f"{case.name} ({where})", "cloud": case.cloud}
+            if where == "pod":
+                entry["variables"] = variables(case.parts, kubernetes=True)
+                entry["pod"] = pod_environment_spec(case)
+            else:
+                entry["variables"] = variables(case.parts, kubernetes=False)
+            for name, key in (("config.yml", "config"), ("credentials.yml", "credentials")):
+                if name in case.files:
+                    extra = path.with_name(name)
+                    extra.write_text(case.files[name])
+                    entry[key] = str(extra)
+            entries.append(entry)
     plan = workdir / "cases.json"
     plan.write_text(json.dumps(entries, indent=1))
     # Not under pytest's tmp_path: that tree is 0700 root, and PostgreSQL runs as `postgres`.
@@ -65,16 +74,29 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
     return report
 
 
+def pod_environment_spec(case: Case) -> list[dict[str, str]]:
+    """What the Rasa Pro container's environment is made of when deploy.sh installs this selection."""
+    deploy = case.files["deploy.sh"]
+    exported = {v["name"]: str(v.get("example") or "x") for v in variables(case.parts, kubernetes=True)}
+    release, namespace, sets = install_facts(deploy, exported)
+    return pod_env_spec(render_chart(case.files["values.yml"], release, namespace, sets), deploy)
+
+
 def unique(cases: list[Case]) -> list[Case]:
-    """One case per distinct (endpoints.yml, config.yml, variables): Rasa sees nothing else of a selection."""
+    """One case per distinct (cloud, endpoints.yml, config.yml, credentials.yml, variables): Rasa sees nothing
+    else of a selection."""
     seen: dict[str, Case] = {}
     for case in cases:
         key = json.dumps(
             [
+                case.cloud,  # the stand-ins listen on that provider's ports
                 case.files["endpoints.yml"],
                 case.files.get("config.yml"),
                 case.files.get("credentials.yml"),
                 variables(case.parts, kubernetes=False),
+                # What the Rasa Pro pod's environment is made of: helm --set-string values never reach
+                # it, nor do the settings only another container reads (workstation: false).
+                [v for v in variables(case.parts, kubernetes=True) if not v.get("helm_value") and v.get("workstation", True)],
             ],
             sort_keys=True,
         )
@@ -86,4 +108,11 @@ def errors(report: dict[str, Any]) -> list[str]:
     out = [report["error"]] if report.get("error") else []
     for file_report in report.get("reports", []):
         out += [part["error"] for part in file_report["parts"].values() if part.get("error")]
+        # A warning about safety is a failure: it names the file and the part.
+        out += [
+            f"{file_report.get('file')}: {key}: {warning}"
+            for key, part in file_report["parts"].items()
+            for warning in part.get("warnings", [])
+            if warning.startswith("unsafe:")
+        ]
     return out

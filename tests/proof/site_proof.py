@@ -25,11 +25,14 @@ from typing import Any
 
 import yaml
 
+from tests.proof import provider_ports as ports
 from tests.proof.services import HOST, PostgresServer, RedisServer, TLSFiles, VaultFacts, VaultServer, make_tls
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 KAFKA_BOOTSTRAP = f"{HOST}:9093"  # no broker: Rasa's producer is built, never connected
 VAULT_USERNAME_KEY = "sql_store_username"
+REDIS_BLOCKS = {"lock_store", "timer_store"}  # both in the lock store's Redis
+DEPENDENT = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\$")
 VAULT_PASSWORD_KEY = "sql_store_password"
 
 
@@ -51,6 +54,7 @@ class Services:
     def __init__(self, workdir: Path, cases: list[dict[str, Any]]) -> None:
         self.workdir = workdir
         self.tls: TLSFiles = make_tls(workdir / "tls")
+        self.cases = cases
         self.files = [yaml.safe_load(Path(c["file"]).read_text()) or {} for c in cases]
         self.postgres: PostgresServer | None = None
         self.redis: dict[int, RedisServer] = {}
@@ -59,13 +63,19 @@ class Services:
         self.facts: dict[str, Any] = {}
 
     def start(self) -> None:
-        ports = {int(f["tracker_store"].get("port", 5432)) for f in self.files if "tracker_store" in f}
-        if len(ports) > 1:
-            raise SystemExit(f"the files name several PostgreSQL ports {sorted(ports)}; one server is started")
-        if ports:
-            self.postgres = PostgresServer(self.workdir / "postgres", self.tls, port=ports.pop())
+        # The stand-ins listen where each provider's service does (provider_ports.py), whatever
+        # port the files name: a file with the wrong port then fails to connect.
+        clouds = [c["cloud"] for c in self.cases]
+        postgres = {
+            ports.port(ports.POSTGRES, cloud) for cloud, f in zip(clouds, self.files, strict=True) if "tracker_store" in f
+        }
+        if len(postgres) > 1:
+            raise SystemExit(f"the providers document several PostgreSQL ports {sorted(postgres)}; one server is started")
+        if postgres:
+            self.postgres = PostgresServer(self.workdir / "postgres", self.tls, port=postgres.pop())
             self.facts["postgres"] = self.postgres.start()
-        for port in sorted({int(f["lock_store"].get("port", 6379)) for f in self.files if "lock_store" in f}):
+        redis = {ports.port(ports.REDIS, cloud) for cloud, f in zip(clouds, self.files, strict=True) if REDIS_BLOCKS & set(f)}
+        for port in sorted(redis):
             server = RedisServer(self.workdir / f"redis-{port}", self.tls, port=port)
             server.start()
             self.redis[port] = server
@@ -102,15 +112,15 @@ class Services:
             if server is not None:
                 server.stop()
 
-    def value_for(self, file: dict[str, Any], path: tuple[str, ...], var: dict[str, Any]) -> str:
+    def value_for(self, cloud: str, file: dict[str, Any], path: tuple[str, ...], var: dict[str, Any]) -> str:
         block, key = path[0], path[-1]
         if var.get("file"):
             return str(self.tls.ca_cert)  # a CA certificate the site tells the user to download
         pg = self.facts.get("postgres")
         if block == "tracker_store" and pg is not None:
             return str({"url": pg.host, "db": pg.db, "username": pg.user, "password": pg.password}.get(key, var.get("example")))
-        if block == "lock_store":
-            redis = self.redis[int(file["lock_store"].get("port", 6379))]
+        if block in REDIS_BLOCKS:
+            redis = self.redis[ports.port(ports.REDIS, cloud)]
             return {"host": HOST, "password": redis.password, "ssl_ca_certs": str(self.tls.ca_cert)}.get(
                 key, str(var.get("example"))
             )
@@ -122,17 +132,24 @@ class Services:
             return self.vault_facts[file["secrets_manager"].get("namespace")].url
         return str(var.get("pod_value") or var.get("example") or "")
 
-    def environment(self, file: dict[str, Any], variables: list[dict[str, Any]]) -> dict[str, str]:
+    def trust(self) -> dict[str, str]:
+        # The providers' certificates chain to public CAs in the machine's store; here the test CA
+        # does. The machine's setting, not the deployment's.
+        return {"SSL_CERT_FILE": str(self.tls.ca_cert), "REQUESTS_CA_BUNDLE": str(self.tls.ca_cert)}
+
+    def environment(
+        self, cloud: str, file: dict[str, Any], variables: list[dict[str, Any]], strict: bool = True
+    ) -> dict[str, str]:
+        """What a user exports: each listed variable, with the address or credential of the local service
+        its placeholder configures. `strict`: a placeholder with no listed variable stops the proof."""
         by_name = {v["name"]: v for v in variables}
-        env: dict[str, str] = {
-            # The providers' certificates chain to public CAs in the system store; here the test CA does.
-            "SSL_CERT_FILE": str(self.tls.ca_cert),
-            "REQUESTS_CA_BUNDLE": str(self.tls.ca_cert),
-        }
+        env: dict[str, str] = self.trust()
         for path, name in placeholders(file):
             if name not in by_name:
+                if not strict:
+                    continue
                 raise SystemExit(f"${{{name}}} is used at {'.'.join(path)} but the site lists no such variable")
-            env[name] = self.value_for(file, path, by_name[name])
+            env[name] = self.value_for(cloud, file, path, by_name[name])
         for var in variables:
             if var["name"] in env:
                 continue
@@ -143,6 +160,25 @@ class Services:
             else:
                 env[var["name"]] = str(var.get("pod_value") or var.get("example") or "set-by-the-proof")
         return env
+
+    def pod_environment(self, cloud: str, file: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
+        """Exactly what the rendered Rasa Pro container gets: the user exports the Kubernetes variables,
+        deploy.sh puts them into the Secret and ConfigMaps, and the chart's env entries read those keys."""
+        exported = self.environment(cloud, file, case["variables"], strict=False)
+        env: dict[str, str] = {}
+        for entry in case["pod"]:
+            name = entry["name"]
+            if "value" in entry:
+                # Kubernetes expands $(NAME) from the entries before it; $$ stands for $.
+                env[name] = DEPENDENT.sub(lambda m: env.get(m.group(1), m.group(0)) if m.group(1) else "$", entry["value"])
+            elif "var" in entry or "file_var" in entry:
+                var = entry.get("var") or entry["file_var"]
+                if var in exported:
+                    env[name] = exported[var]
+            elif "chart" in entry:
+                env[name] = entry["chart"]
+            # "missing": Kubernetes would not start the pod; the chart proof names it, Rasa sees nothing.
+        return {**env, **self.trust()}
 
 
 def main(argv: list[str]) -> int:
@@ -157,7 +193,11 @@ def main(argv: list[str]) -> int:
                 "file": c["file"],
                 "config": c.get("config"),
                 "credentials": c.get("credentials"),
-                "env": services.environment(f, c["variables"]),
+                "env": (
+                    services.pod_environment(c["cloud"], f, c)
+                    if "pod" in c
+                    else services.environment(c["cloud"], f, c["variables"])
+                ),
             }
             for c, f in zip(cases, services.files, strict=True)
         ]

@@ -26,7 +26,9 @@ from .chart import (
     check_endpoints_env,
     check_endpoints_file,
     check_image_tag,
+    check_pinned_images,
     check_references,
+    check_value_keys,
     created_by_commands,
     env_value,
     objects,
@@ -50,12 +52,14 @@ def chart_problems(case: Case, version: str) -> list[str]:
     manifests = render_chart(case.files["values.yml"], release, namespace, sets)
     created = created_by_commands(deploy)
     problems = validate_manifests(manifests)
+    problems += check_value_keys(case.files["values.yml"])
     problems += check_endpoints_file(manifests, case.files["endpoints.yml"])
     if "credentials.yml" in case.files:
         problems += check_endpoints_file(manifests, case.files["credentials.yml"], path="/app/credentials.yml")
     problems += check_endpoints_env(manifests, case.files["endpoints.yml"], created)
     problems += check_references(manifests, created)
     problems += check_image_tag(manifests, version)
+    problems += check_pinned_images(manifests)
     problems += check_action_server_probes(manifests)
     action = (yaml.safe_load(case.files["endpoints.yml"]) or {}).get("action_endpoint", {}).get("url", "")
     if action.startswith("${"):

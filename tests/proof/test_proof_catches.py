@@ -148,3 +148,45 @@ def test_analytics_faults_are_named(edit, named: str | None):
     broken = Case(case.cloud, case.key, case.selection, case.parts, {**case.files, "values.yml": yaml.safe_dump(values)})
     problems = chart_problems(broken, load(INVENTORY).rasa.version)
     assert any(named in p for p in problems), problems
+
+
+@pytest.mark.proof
+def test_a_port_the_provider_does_not_serve_an_unread_ssl_mode_and_kafka_without_tls_are_named(tmp_path: Path):
+    def edit(components: dict) -> None:
+        components["lock-store"]["offerings"]["azure"]["config"]["endpoints"]["lock_store"]["port"] = 10001
+        for layer in [
+            components["tracker-store"]["config"],
+            *(o.get("config", {}) for o in components["tracker-store"]["offerings"].values()),
+        ]:
+            for var in layer.get("env", []):
+                if var["name"] == "SQL_TRACKER_STORE_SSL_MODE":
+                    var["name"] = "SQL_TRACKER_STORE_SSLMODE"  # Rasa reads no such variable
+        components["event-queue"]["config"]["endpoints"]["event_broker"]["security_protocol"] = "SASL_PLAINTEXT"
+
+    chosen = [c for c in _default_cases(_broken(tmp_path, edit)) if c.cloud in ("aws", "azure")]
+    found = errors(prove_endpoints(chosen, tmp_path / "proof"))
+    lock = [e for e in found if ": lock_store:" in e and "-azure/" in e]
+    assert lock and "10001" in lock[0], found
+    assert not [e for e in found if ": lock_store:" in e and "-aws/" in e], found
+    ssl = [e for e in found if ": tracker_store:" in e and "unsafe: sslmode=" in e]
+    assert {"aws", "azure"} <= {c for e in ssl for c in ("aws", "azure") if f"-{c}/" in e}, found
+    kafka = [e for e in found if ": event_broker:" in e and "unsafe: security.protocol=SASL_PLAINTEXT" in e]
+    assert kafka, found
+
+
+def test_a_misspelled_image_repository_an_unread_chart_value_and_a_moving_image_tag_are_named(tmp_path: Path):
+    def edit(components: dict) -> None:
+        values = components["rasa-pro"]["config"]["values"]["rasa"]
+        values["image"] = {"repository": "europe-west3-docker.pkg.dev/rasa-releases/rasa-pro/rasa-prp"}
+        lock = components["lock-store"]["config"]["values"]["rasa"]
+        lock["replicas"] = lock.pop("replicaCount")
+        components["analytics"]["config"]["env"] = [
+            v for v in components["analytics"]["config"]["env"] if v["name"] != "ANALYTICS_IMAGE_TAG"
+        ]
+
+    inv = load(_broken(tmp_path, edit))
+    case = next(c for c in cases(inv) if c.cloud == "aws" and {"analytics", "lock-store"} <= c.selection.enabled)
+    problems = chart_problems(case, inv.rasa.version)
+    assert any(p.startswith("aws:") and "rasa-prp" in p for p in problems), problems
+    assert any(p.startswith("aws:") and "values.yml: rasa.replicas is not a value" in p for p in problems), problems
+    assert any(p.startswith("aws:") and "3.8.1-latest" in p and "not pinned" in p for p in problems), problems
