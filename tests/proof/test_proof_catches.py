@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -190,3 +191,17 @@ def test_a_misspelled_image_repository_an_unread_chart_value_and_a_moving_image_
     assert any(p.startswith("aws:") and "rasa-prp" in p for p in problems), problems
     assert any(p.startswith("aws:") and "values.yml: rasa.replicas is not a value" in p for p in problems), problems
     assert any(p.startswith("aws:") and "3.8.1-latest" in p and "not pinned" in p for p in problems), problems
+
+
+@pytest.mark.proof
+def test_a_variable_the_pod_does_not_get_is_named_although_the_workstation_list_has_it(tmp_path: Path):
+    # As if the generator forgot to give the pod VAULT_TOKEN: values.yml without its env entry.
+    inv = load(INVENTORY)
+    case = next(c for c in cases(inv) if c.cloud == "aws" and c.selection.enabled >= {"secrets-manager"})
+    values = yaml.safe_load(case.files["values.yml"])
+    values["rasa"]["additionalEnv"] = [e for e in values["rasa"]["additionalEnv"] if e["name"] != "VAULT_TOKEN"]
+    broken = dataclasses.replace(case, files={**case.files, "values.yml": yaml.safe_dump(values, sort_keys=False)})
+    found = errors(prove_endpoints([broken], tmp_path / "proof"))
+    pod = [e for e in found if "-aws-pod/" in e]
+    assert pod and any(": secrets_manager:" in e or ": tracker_store:" in e for e in pod), found
+    assert not [e for e in found if "-aws/" in e], found  # the workstation, which exports it, still works

@@ -22,7 +22,7 @@ import pytest
 if TYPE_CHECKING:  # imported by pytest as a plugin below; importing it here first would skip assert rewriting
     from tests.proof.services import ServerFacts, VaultFacts
 
-# The session fixtures postgres_tls, redis_tls, vault_tls and proof_tls.
+# The session fixtures postgres_tls, postgres_wrong_host, redis_tls, vault_tls and proof_tls.
 pytest_plugins = ["tests.proof.services"]
 pytestmark = pytest.mark.proof
 
@@ -204,6 +204,24 @@ def test_sql_tracker_store_rejects_a_certificate_its_ca_did_not_sign(probe, post
     error = result.part("tracker_store")["error"]
     assert error.startswith(f"{result.file}: tracker_store: SQLTrackerStore was built but cannot reach the database"), error
     assert "SSL error: certificate verify failed" in error
+
+
+@pytest.mark.parametrize(("mode", "connects"), [("verify-full", False), ("verify-ca", True)])
+def test_a_certificate_for_another_host_fails_verify_full_and_passes_verify_ca(probe, postgres_wrong_host, mode, connects):
+    # The same CA signed it, for db.elsewhere.invalid: only the host name check can tell. verify-full
+    # (AWS, Azure, self-managed) refuses it; verify-ca (Cloud SQL by IP) accepts it, by design.
+    env = pg_env(postgres_wrong_host) | {
+        "SQL_TRACKER_STORE_SSL_MODE": mode,
+        "SQL_TRACKER_STORE_SSL_ROOT_CERTIFICATE": str(postgres_wrong_host.ca_cert),
+    }
+    result = probe(TRACKER_STORE, env)
+    if connects:
+        assert result.code == 0, result.explain()
+        assert f"with TLS, sslmode={mode}" in result.checked("tracker_store")
+    else:
+        assert result.code == 1, result.explain()
+        error = result.part("tracker_store")["error"]
+        assert "cannot reach the database" in error and "db.elsewhere.invalid" in error, error
 
 
 # --- lock store: Redis over TLS --------------------------------------------------------------------
