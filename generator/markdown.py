@@ -22,14 +22,19 @@ def name_code(text: str) -> str:
     return f"`{text}`{{: .{NAME_CLASS} }}"
 
 
+# A variable name written in prose (SQL_TRACKER_STORE_SSL_MODE): shown as a name, so it never wraps.
+BARE_NAME = re.compile(r"(?<![\w$\{])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w}])")
+
+
 def inline(text: str) -> str:
-    """Text safe for a Markdown paragraph or table cell; `code spans` stay code."""
+    """Text safe for a Markdown paragraph or table cell; `code spans` and bare variable names are code."""
     out = []
     for piece in CODE_SPAN.split(" ".join(text.split())):
         if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
             out.append(name_code(piece[1:-1]) if is_name(piece[1:-1]) else piece.replace("|", "\\|"))
-        else:
-            out.append(SPECIAL.sub(r"\\\1", html.escape(piece, quote=False)))
+            continue
+        for index, part in enumerate(BARE_NAME.split(piece)):
+            out.append(name_code(part) if index % 2 else SPECIAL.sub(r"\\\1", html.escape(part, quote=False)))
     return "".join(out)
 
 

@@ -359,3 +359,19 @@ def test_each_cloud_page_shows_when_its_provider_facts_were_checked_and_links_ea
         assert f"Provider facts last checked on {oldest}" in page or f"between {oldest} and" in page, cloud.id
         for fact in facts:
             assert f"([source](<{fact.source}>), checked {fact.checked.isoformat()})." in page, (cloud.id, fact.says)
+
+
+def test_every_selection_lists_exactly_the_variables_its_commands_and_files_use(inventory):
+    """For every selection (the slow proofs take a covering set): deploy.sh checks and uses exactly
+    its variables, endpoints.yml's ${VAR}s are listed for a workstation, and training needs them all."""
+    from generator.render_commands import training_variables
+    from tests.proof.site_cases import cases, used_variables, variables
+
+    for case in cases(inventory):
+        listed = {v["name"] for v in variables(case.parts, kubernetes=True)}
+        script = case.files["deploy.sh"]
+        assert used_variables(script) == listed, case.name
+        assert set(re.findall(r'^: "\$\{([A-Z0-9_]+):\?', script, re.M)) == listed, case.name
+        placeholders = set(re.findall(r"\$\{([A-Za-z0-9_]+)\}", case.files["endpoints.yml"].split("\n\n", 1)[1]))
+        assert placeholders <= {v["name"] for v in variables(case.parts, kubernetes=False)}, case.name
+        assert placeholders <= {v.name for v in training_variables(case.parts)}, case.name

@@ -557,10 +557,9 @@ def proof_tls(proof_workdir: Path) -> TLSFiles:
         _fail(error)
 
 
-@pytest.fixture(scope="session")
-def postgres_tls(proof_workdir: Path, proof_tls: TLSFiles) -> Iterator[ServerFacts]:
+def _postgres(workdir: Path, tls: TLSFiles) -> Iterator[ServerFacts]:
     try:
-        server = PostgresServer(proof_workdir / "postgres", proof_tls)
+        server = PostgresServer(workdir, tls)
     except ServiceError as error:
         _fail(error)
     try:
@@ -570,6 +569,11 @@ def postgres_tls(proof_workdir: Path, proof_tls: TLSFiles) -> Iterator[ServerFac
         _fail(error)
     yield facts
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_tls(proof_workdir: Path, proof_tls: TLSFiles) -> Iterator[ServerFacts]:
+    yield from _postgres(proof_workdir / "postgres", proof_tls)
 
 
 @pytest.fixture(scope="session")
@@ -577,16 +581,9 @@ def postgres_wrong_host(proof_workdir: Path, proof_tls: TLSFiles) -> Iterator[Se
     """PostgreSQL whose certificate, signed by the same CA, names another host than the one clients dial."""
     try:
         tls = issue_server_cert(proof_tls, proof_workdir / "tls-elsewhere", "DNS:db.elsewhere.invalid")
-        server = PostgresServer(proof_workdir / "postgres-elsewhere", tls)
     except ServiceError as error:
         _fail(error)
-    try:
-        facts = server.start()
-    except (ServiceError, subprocess.TimeoutExpired) as error:
-        server.stop()
-        _fail(error)
-    yield facts
-    server.stop()
+    yield from _postgres(proof_workdir / "postgres-elsewhere", tls)
 
 
 @pytest.fixture(scope="session")

@@ -35,13 +35,14 @@ from .chart import (
     render_chart,
     validate_manifests,
 )
-from .site_cases import Case, case_of, cases, install_facts, variables
+from .site_cases import Case, case_of, covering_cases, install_facts, variables
 
-# Every selection through the real chart takes tens of seconds: part of the proof (`make verify`, `make test`).
+# The real chart takes a fraction of a second a selection: part of the proof (`make verify`, `make test`).
 pytestmark = pytest.mark.proof
 
 REAL = load(INVENTORY)
-CASES = cases(REAL)
+# Every pair of part states through the real chart (the fast tests render every selection).
+CASES = covering_cases(REAL)
 
 
 def chart_problems(case: Case, version: str) -> list[str]:
@@ -127,8 +128,9 @@ def test_your_own_release_and_namespace_render_into_pods_that_can_start(case: Ca
     assert chart_problems(case, REAL.rasa.version) == []
 
 
-def test_the_proof_covers_every_selection_the_site_offers():
+def test_the_proof_takes_its_selections_from_those_the_site_offers():
+    # Every pair of part states (tests/test_covering.py); each selection the configurator offers.
     from generator.render_configurator import offered_selections
 
     offered = {(s.cloud, selection_key(s, REAL)) for s in offered_selections(REAL)}
-    assert {(c.cloud, c.key) for c in CASES} == offered
+    assert {(c.cloud, c.key) for c in CASES} <= offered

@@ -16,23 +16,15 @@ from generator.render_commands import workstation_commands
 from generator.validate import load
 
 from ..conftest import INVENTORY
-from .site_cases import Case, cases, variables
+from .site_cases import Case, covering_cases, used_variables, variables
 
 # One bash per script of every selection: part of the proof (`make verify`, `make test`), not the edit loop.
 pytestmark = pytest.mark.proof
 
 REAL = load(INVENTORY)
-CASES = cases(REAL)
+# Every pair of part states (the fast tests render every selection).
+CASES = covering_cases(REAL)
 BASH_BLOCK = re.compile(r"^(?P<indent> *)```\{\.bash[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
-# Names a script sets itself, and the shell's own.
-SCRIPT_LOCAL = {"forward", "attempt"}
-
-
-def used_variables(script: str) -> set[str]:
-    without_comments = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
-    quoted_single = re.sub(r"'[^']*'", "''", without_comments)  # single quotes expand nothing
-    names = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", quoted_single))
-    return names - SCRIPT_LOCAL
 
 
 def bash_syntax_errors(script: str) -> str:
