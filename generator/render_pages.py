@@ -222,7 +222,7 @@ def cloud_table(inv: Inventory, cloud_id: str, base: str = "") -> str:
     for comp in inv.components:
         offer = comp.offerings.get(cloud_id)
         service = link(offer.product, offer.url) if offer else inline(inv.group(comp.group).name)
-        note = offer_notes(offer) if offer and (offer.note or offer.facts) else inline(comp.summary)
+        note = (offer_notes(offer) if offer else "") or inline(comp.summary)
         rows.append([link(comp.name, base + site.component_anchor(comp.id)), service, _status(comp), note])
     return table(header, rows)
 

@@ -694,72 +694,68 @@ def env_value(manifests: Sequence[Manifest], name: str, container: str = RASA_CO
     return None
 
 
+def _store_commands(text: str) -> Iterator[tuple[str, list[str]]]:
+    """(Secret or ConfigMap name, its --from-literal/--from-file arguments) for every `kubectl create
+    secret generic` / `kubectl create configmap` in `text` (shell continuations and leading `#`
+    comment markers allowed)."""
+    lines = [re.sub(r"^\s*#?\s*", "", line) for line in text.splitlines()]
+    joined = re.sub(r"\\\s*\n", " ", "\n".join(lines))
+    for match in re.finditer(r"kubectl\s+(?:-\S+\s+)*create\s+(?:secret\s+generic|configmap)\s+([A-Za-z0-9.-]+)([^\n]*)", joined):
+        yield match.group(1), re.findall(r"--(?:from-literal|from-file)[= ](\S+)", match.group(2))
+
+
 def created_by_commands(text: str) -> dict[str, set[str]]:
-    """Secret/ConfigMap name -> keys created by the `kubectl create secret generic` / `kubectl create configmap`
-    commands in `text` (shell continuations and leading `#` comment markers allowed).
+    """Secret/ConfigMap name -> keys the commands in `text` create.
 
     Understands --from-literal=KEY=..., --from-file=KEY=path and --from-file=path (key = file name).
     """
-    lines = [re.sub(r"^\s*#?\s*", "", line) for line in text.splitlines()]
-    joined = re.sub(r"\\\s*\n", " ", "\n".join(lines))
     created: dict[str, set[str]] = {}
-    for match in re.finditer(r"kubectl\s+(?:-\S+\s+)*create\s+(?:secret\s+generic|configmap)\s+([A-Za-z0-9.-]+)([^\n]*)", joined):
-        keys = created.setdefault(match.group(1), set())
-        for flag, arg in re.findall(r"--(from-literal|from-file)[= ](\S+)", match.group(2)):
+    for name, args in _store_commands(text):
+        keys = created.setdefault(name, set())
+        for arg in args:
             arg = arg.strip("'\"")
-            if flag == "from-literal" or "=" in arg:
-                keys.add(arg.split("=", 1)[0])
-            else:
-                keys.add(arg.rstrip("/").rsplit("/", 1)[-1])
+            keys.add(arg.split("=", 1)[0] if "=" in arg else arg.rstrip("/").rsplit("/", 1)[-1])
     return created
 
 
 def store_sources(text: str) -> dict[tuple[str, str], str]:
-    """(Secret or ConfigMap name, key) -> the shell variable deploy.sh fills it from (`--from-literal=KEY="$VAR"`,
-    `--from-file=KEY="$VAR"`)."""
-    joined = re.sub(r"\\\s*\n", " ", text)
-    sources: dict[tuple[str, str], str] = {}
-    for match in re.finditer(r"kubectl\s+(?:-\S+\s+)*create\s+(?:secret\s+generic|configmap)\s+([A-Za-z0-9.-]+)([^\n]*)", joined):
-        for key, var in re.findall(r"--from-(?:literal|file)=([^=\s]+)=\"\$([A-Za-z_][A-Za-z0-9_]*)\"", match.group(2)):
-            sources[(match.group(1), key)] = var
-    return sources
+    """(Secret or ConfigMap name, key) -> the shell variable deploy.sh fills it from (`KEY="$VAR"`)."""
+    return {
+        (name, found.group(1)): found.group(2)
+        for name, args in _store_commands(text)
+        for found in (re.fullmatch(r"([^=\s]+)=\"\$([A-Za-z_][A-Za-z0-9_]*)\"", arg) for arg in args)
+        if found
+    }
 
 
 def pod_env_spec(manifests: Sequence[Manifest], deploy_text: str, container: str = RASA_CONTAINER) -> list[dict[str, str]]:
     """The environment the rendered container gets, in order, as what each value comes from.
 
     Each entry has `name` and one of: `value` (literal; `$(VAR)` still to resolve against the entries
-    before it), `var` (a Secret or ConfigMap key deploy.sh fills from that shell variable), `file_var`
-    (a path where deploy.sh's ConfigMap puts the file that shell variable names), `chart` (a key the
-    chart's own object holds) or `missing` (what the pod would lack; Kubernetes would not start it).
+    before it), `var` (the shell variable deploy.sh fills the Secret or ConfigMap key from, or, for a
+    path where its ConfigMap mounts a file, the variable naming that file) or `chart` (a key the
+    chart's own object holds). A key nothing creates is left out: Kubernetes would not start the
+    pod, and the chart proof (check_references) names it.
     """
-    found = find_containers(manifests, container)
-    if not found:
-        return [{"name": "", "missing": f"no container named {container!r}"}]
-    workload, spec, box = found[0]
     sources = store_sources(deploy_text)
     entries: list[dict[str, str]] = []
-    for item in box.get("env") or []:
-        name = str(item.get("name"))
-        if "value" in item:
-            value = str(item["value"])
-            entries.append({"name": name, **_file_source(manifests, workload, spec, box, value, sources)})
-            continue
-        ref_ = item.get("valueFrom") or {}
-        for kind, field in (("Secret", "secretKeyRef"), ("ConfigMap", "configMapKeyRef")):
-            if field in ref_:
-                obj, key = str(ref_[field].get("name")), str(ref_[field].get("key"))
-                if (obj, key) in sources:
-                    entries.append({"name": name, "var": sources[(obj, key)]})
-                elif obj in objects(manifests, kind) and object_value(objects(manifests, kind)[obj], key) is not None:
-                    entries.append({"name": name, "chart": str(object_value(objects(manifests, kind)[obj], key))})
-                elif not ref_[field].get("optional"):
-                    entries.append(
-                        {"name": name, "missing": f"{kind}/{obj} key {key}, which neither deploy.sh nor the chart creates"}
-                    )
-                break
-        else:
-            entries.append({"name": name, "value": ""})  # fieldRef and the like: not the deployment's settings
+    for workload, spec, box in find_containers(manifests, container)[:1]:
+        for item in box.get("env") or []:
+            name = str(item.get("name"))
+            if "value" in item:
+                entries.append({"name": name, **_file_source(manifests, workload, spec, box, str(item["value"]), sources)})
+                continue
+            ref_ = item.get("valueFrom") or {}
+            kind, field = ("Secret", "secretKeyRef") if "secretKeyRef" in ref_ else ("ConfigMap", "configMapKeyRef")
+            if field not in ref_:
+                entries.append({"name": name, "value": ""})  # fieldRef and the like: not the deployment's settings
+                continue
+            obj, key = str(ref_[field].get("name")), str(ref_[field].get("key"))
+            held = objects(manifests, kind).get(obj)
+            if (obj, key) in sources:
+                entries.append({"name": name, "var": sources[(obj, key)]})
+            elif held is not None and object_value(held, key) is not None:
+                entries.append({"name": name, "chart": str(object_value(held, key))})
     return entries
 
 
@@ -778,7 +774,7 @@ def _file_source(
         _content, described, _problems = mounted_file(manifests, workload, spec, box, value)
         match = re.fullmatch(r"ConfigMap/(\S+) key (\S+)", described)
         if match and (match.group(1), match.group(2)) in sources:
-            return {"file_var": sources[(match.group(1), match.group(2))]}
+            return {"var": sources[(match.group(1), match.group(2))]}
     return {"value": value}
 
 

@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
 
     reached: list[tuple[str, str]] = []
 
+    def report(code: int, error: str) -> None:
+        what, detail = reached[0] if reached else (None, None)
+        print(json.dumps({"reached": what, "detail": detail, "exit": code, "error": error[-3000:]}), flush=True)
+
     def stand_in_licence(cls, text, product_area=licensing.PRODUCT_AREA):
         return licensing.License(
             jti="rpa-proof", iat=0, nbf=0, scope=product_area, email="proof@example.invalid", company="proof", exp=4102444800
@@ -90,10 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     embedding_client.embedding = embedding
     embedding_client.aembedding = embedding
     rasa.core.run.load_agent_on_start = load_agent_on_start
-
-    def report(code: int, error: str) -> None:
-        what, detail = reached[0] if reached else (None, None)
-        print(json.dumps({"reached": what, "detail": detail, "exit": code, "error": error[-3000:]}), flush=True)
 
     words = [os.path.expandvars(word) for word in shlex.split(args.command)]
     code, error = 0, ""

@@ -99,6 +99,21 @@ def in_cluster(url: str) -> bool:
     return "." not in host or host.endswith((".svc", ".svc.cluster.local")) or host == "localhost"
 
 
+def describe_redis(store: Any, part: Part) -> str:
+    """Note the Redis client a store built (address, database, TLS) in `part`; its host:port, or ""."""
+    pool = getattr(getattr(store, "red", None), "connection_pool", None)
+    if pool is None:
+        return ""
+    kwargs = pool.connection_kwargs
+    where = f"{kwargs.get('host')}:{kwargs.get('port')}"
+    tls = "SSL" in pool.connection_class.__name__
+    part.checked.append(
+        f"Redis client for {where} db {kwargs.get('db')}, "
+        + (f"TLS (CA {kwargs.get('ssl_ca_certs') or 'system store'})" if tls else "no TLS")
+    )
+    return where
+
+
 # Outcome of each part already probed in this process, by Probe.memo_key: (file, Part).
 PROVEN: dict[str, tuple[str, Part]] = {}
 
@@ -446,17 +461,7 @@ class Probe:
             unread = [k for k in self.section(key) if k not in CONSUMED_KEYS and k not in accepted]
         else:
             unread = [k for k in self.section(key) if k not in CONSUMED_KEYS and k not in kwargs.read and k not in attrs]
-        where = ""
-        red = getattr(store, "red", None)
-        if red is not None:
-            pool_kwargs = getattr(getattr(red, "connection_pool", None), "connection_kwargs", {})
-            connection_class = getattr(getattr(red, "connection_pool", None), "connection_class", None)
-            tls = connection_class is not None and "SSL" in connection_class.__name__
-            where = f"{pool_kwargs.get('host')}:{pool_kwargs.get('port')}"
-            part.checked.append(
-                f"Redis client for {where} db {pool_kwargs.get('db')}, "
-                + (f"TLS (CA {pool_kwargs.get('ssl_ca_certs') or 'system store'})" if tls else "no TLS")
-            )
+        where = describe_redis(store, part)
         if unread:
             raise self.fail(
                 key,
@@ -489,17 +494,11 @@ class Probe:
             manager = create_timer_manager(self.endpoints.timer_store)
         except Exception as error:
             raise self.fail(key, f"create_timer_manager failed: {describe(error)}") from error
-        store = getattr(manager, "_store", None) or getattr(manager, "store", None)
-        part.built = type(store or manager).__name__
-        if store is None or type(store).__name__ == "InMemorySessionTimerStore":
-            raise self.fail(key, f"Rasa built {type(manager).__name__}: the timers stay in one replica's memory")
-        pool = getattr(getattr(store, "red", None), "connection_pool", None)
-        kwargs = getattr(pool, "connection_kwargs", {})
-        tls = pool is not None and "SSL" in getattr(pool, "connection_class", type).__name__
-        part.checked.append(
-            f"Redis client for {kwargs.get('host')}:{kwargs.get('port')} db {kwargs.get('db')}, "
-            + (f"TLS (CA {kwargs.get('ssl_ca_certs') or 'system store'})" if tls else "no TLS")
-        )
+        store = manager._store
+        part.built = type(store).__name__
+        if getattr(store, "red", None) is None:
+            raise self.fail(key, f"Rasa built {type(store).__name__}: the timers stay in one replica's memory")
+        describe_redis(store, part)
         return self._store_and_delete_timer(store, part)
 
     async def _store_and_delete_timer(self, store, part: Part) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from .chart import pod_env_spec, render_chart
-from .site_cases import Case, install_facts, variables
+from .chart import pod_env_spec
+from .site_cases import Case, install, variables
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -43,7 +43,8 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
             entry: dict[str, Any] = {"file": str(path), "case": f"{case.name} ({where})", "cloud": case.cloud}
             if where == "pod":
                 entry["variables"] = variables(case.parts, kubernetes=True)
-                entry["pod"] = pod_environment_spec(case)
+                # What the Rasa Pro container's environment is made of when deploy.sh installs it.
+                entry["pod"] = pod_env_spec(install(case).manifests, case.files["deploy.sh"])
             else:
                 entry["variables"] = variables(case.parts, kubernetes=False)
             for name, key in (("config.yml", "config"), ("credentials.yml", "credentials")):
@@ -72,14 +73,6 @@ def prove_endpoints(cases: list[Case], workdir: Path) -> dict[str, Any]:
     except ValueError:
         pytest.fail(f"the proof printed no report (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
     return report
-
-
-def pod_environment_spec(case: Case) -> list[dict[str, str]]:
-    """What the Rasa Pro container's environment is made of when deploy.sh installs this selection."""
-    deploy = case.files["deploy.sh"]
-    exported = {v["name"]: str(v.get("example") or "x") for v in variables(case.parts, kubernetes=True)}
-    release, namespace, sets = install_facts(deploy, exported)
-    return pod_env_spec(render_chart(case.files["values.yml"], release, namespace, sets), deploy)
 
 
 def unique(cases: list[Case]) -> list[Case]:

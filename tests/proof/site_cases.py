@@ -135,6 +135,26 @@ def install_facts(script: str, exported: dict[str, str]) -> tuple[str, str, dict
     return release, namespace, sets
 
 
+@dataclass(frozen=True)
+class Install:
+    """What deploy.sh installs for a case, with each exported variable at its example value."""
+
+    exported: dict[str, str]
+    release: str
+    namespace: str
+    manifests: list[dict[str, Any]]
+
+
+def install(case: Case) -> Install:
+    """The chart rendered with the values and --set-string values deploy.sh passes to Helm."""
+    from .chart import render_chart  # the Helm engine: only the proofs that render need it
+
+    deploy = case.files["deploy.sh"]
+    exported = {v["name"]: str(v.get("example") or "x") for v in variables(case.parts, kubernetes=True)}
+    release, namespace, sets = install_facts(deploy, exported)
+    return Install(exported, release, namespace, list(render_chart(case.files["values.yml"], release, namespace, sets)))
+
+
 def model_commands(inv: Inventory, parts: Assembled) -> tuple[str | None, str]:
     """(training command, run command) as the site prints them for a workstation."""
     lines = workstation_commands(inv, parts).splitlines()

@@ -171,13 +171,11 @@ class Services:
             if "value" in entry:
                 # Kubernetes expands $(NAME) from the entries before it; $$ stands for $.
                 env[name] = DEPENDENT.sub(lambda m: env.get(m.group(1), m.group(0)) if m.group(1) else "$", entry["value"])
-            elif "var" in entry or "file_var" in entry:
-                var = entry.get("var") or entry["file_var"]
-                if var in exported:
-                    env[name] = exported[var]
-            elif "chart" in entry:
+            elif "var" in entry:
+                if entry["var"] in exported:
+                    env[name] = exported[entry["var"]]
+            else:
                 env[name] = entry["chart"]
-            # "missing": Kubernetes would not start the pod; the chart proof names it, Rasa sees nothing.
         return {**env, **self.trust()}
 
 

@@ -32,10 +32,9 @@ from .chart import (
     created_by_commands,
     env_value,
     objects,
-    render_chart,
     validate_manifests,
 )
-from .site_cases import Case, case_of, covering_cases, install_facts, variables
+from .site_cases import Case, case_of, covering_cases, install, install_facts, variables
 
 # The real chart takes a fraction of a second a selection: part of the proof (`make verify`, `make test`).
 pytestmark = pytest.mark.proof
@@ -47,11 +46,9 @@ CASES = covering_cases(REAL)
 
 def chart_problems(case: Case, version: str) -> list[str]:
     """Every fault the chart render of one selection shows, each prefixed with the files' cloud and selection."""
-    deploy = case.files["deploy.sh"]
-    exported = {v["name"]: str(v.get("example") or "x") for v in variables(case.parts, kubernetes=True)}
-    release, namespace, sets = install_facts(deploy, exported)
-    manifests = render_chart(case.files["values.yml"], release, namespace, sets)
-    created = created_by_commands(deploy)
+    installed = install(case)
+    manifests, exported, release, namespace = installed.manifests, installed.exported, installed.release, installed.namespace
+    created = created_by_commands(case.files["deploy.sh"])
     problems = validate_manifests(manifests)
     problems += check_value_keys(case.files["values.yml"])
     problems += check_endpoints_file(manifests, case.files["endpoints.yml"])
